@@ -1,0 +1,201 @@
+/**
+ * The `local` backend: three Apache Kafka 4 JVMs on 127.0.0.1, each a combined broker+controller KRaft node,
+ * with data, logs and pid files under OFFSET_HOME/cluster.
+ */
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { canConnect, waitFor } from "../probe.ts";
+import { ClusterError, type BrokerStatus, type ClusterBackend, type Progress } from "../types.ts";
+import { ensureJars, requireJava } from "./jars.ts";
+import { isOurNode, livePid, terminate } from "./pid-files.ts";
+import { LOCAL_NODE_IDS, clientPort, log4jYaml, nodeProperties } from "./properties.ts";
+
+const execFileAsync = promisify(execFile);
+const READY_TIMEOUT_MS = 90_000;
+const STOP_GRACE_MS = 20_000;
+
+export interface LocalClusterOptions {
+  /** OFFSET_HOME: jars, data, logs. */
+  home: string;
+  /**
+   * When true, the nodes die with this process (a guardian watches it): `npm start` and `npm test`.
+   * When false they keep running as daemons until `npm run cluster -- down`.
+   */
+  owned: boolean;
+  /** Java heap per node, in MiB. */
+  heapMb?: number;
+}
+
+export class LocalCluster implements ClusterBackend {
+  readonly mode = "local" as const;
+  readonly canControlBrokers = true;
+  readonly bootstrap = LOCAL_NODE_IDS.map((id) => `127.0.0.1:${clientPort(id)}`);
+  private readonly dir: string;
+  private guardian: ChildProcess | undefined;
+  private libs: string | undefined;
+  private readonly options: LocalClusterOptions;
+
+  constructor(options: LocalClusterOptions) {
+    this.options = options;
+    this.dir = path.join(options.home, "cluster");
+  }
+
+  private file(id: number, suffix: "properties" | "pid" | "log"): string {
+    return suffix === "log" ? path.join(this.dir, "logs", `node${id}.log`) : path.join(this.dir, `node${id}.${suffix}`);
+  }
+
+  private pid(id: number): number | undefined {
+    return livePid(this.file(id, "pid"), this.file(id, "properties"));
+  }
+
+  async up(progress: Progress = () => {}): Promise<void> {
+    await requireJava();
+    this.libs = await ensureJars(this.options.home, progress);
+    fs.mkdirSync(path.join(this.dir, "logs"), { recursive: true });
+    fs.writeFileSync(path.join(this.dir, "log4j2.yaml"), log4jYaml);
+    for (const id of LOCAL_NODE_IDS) {
+      fs.writeFileSync(this.file(id, "properties"), nodeProperties(id, path.join(this.dir, "data", `node${id}`)));
+    }
+    await this.formatStorage(progress);
+    if (this.options.owned) this.startGuardian();
+    const started = Date.now();
+    await Promise.all(LOCAL_NODE_IDS.map((id) => this.startNode(id, progress)));
+    progress(`Kafka cluster ready: ${this.bootstrap.join(",")} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+
+  async down(progress: Progress = () => {}): Promise<void> {
+    await Promise.all(LOCAL_NODE_IDS.map((id) => this.stopNode(id, progress)));
+    this.guardian?.stdin?.end();
+    this.guardian = undefined;
+  }
+
+  async status(): Promise<BrokerStatus[]> {
+    return Promise.all(
+      LOCAL_NODE_IDS.map(async (id) => {
+        const address = `127.0.0.1:${clientPort(id)}`;
+        return { id, address, up: this.pid(id) !== undefined && (await canConnect(address)) };
+      }),
+    );
+  }
+
+  async stopBroker(id: number, progress: Progress = () => {}): Promise<void> {
+    this.requireNode(id);
+    await this.stopNode(id, progress);
+  }
+
+  async startBroker(id: number, progress: Progress = () => {}): Promise<void> {
+    this.requireNode(id);
+    this.libs ??= await ensureJars(this.options.home, progress);
+    if (this.options.owned && !this.guardian) this.startGuardian();
+    await this.startNode(id, progress);
+  }
+
+  private requireNode(id: number): void {
+    if (!(LOCAL_NODE_IDS as readonly number[]).includes(id)) {
+      throw new ClusterError(`There is no broker ${id}: the local cluster has brokers ${LOCAL_NODE_IDS.join(", ")}.`);
+    }
+  }
+
+  /** Formats each node's storage once, all with the same cluster id. */
+  private async formatStorage(progress: Progress): Promise<void> {
+    const unformatted = LOCAL_NODE_IDS.filter((id) => !fs.existsSync(path.join(this.dir, "data", `node${id}`, "meta.properties")));
+    if (unformatted.length === 0) return;
+    const idFile = path.join(this.dir, "cluster-id");
+    if (!fs.existsSync(idFile)) {
+      const { stdout } = await this.java(["kafka.tools.StorageTool", "random-uuid"]);
+      fs.writeFileSync(idFile, stdout.trim());
+    }
+    const clusterId = fs.readFileSync(idFile, "utf8").trim();
+    progress(`Formatting storage for node${unformatted.length > 1 ? "s" : ""} ${unformatted.join(", ")}…`);
+    await Promise.all(
+      unformatted.map((id) => this.java(["kafka.tools.StorageTool", "format", "-t", clusterId, "-c", this.file(id, "properties"), "--ignore-formatted"])),
+    );
+  }
+
+  private java(args: string[]): Promise<{ stdout: string }> {
+    return execFileAsync("java", ["-cp", `${this.libs}/*`, `-Dlog4j2.configurationFile=${path.join(this.dir, "log4j2.yaml")}`, ...args]);
+  }
+
+  private async startNode(id: number, progress: Progress): Promise<void> {
+    if (this.pid(id) !== undefined) {
+      progress(`Broker ${id} is already running`);
+      return;
+    }
+    const address = `127.0.0.1:${clientPort(id)}`;
+    if (await canConnect(address)) {
+      throw new ClusterError(`Port ${clientPort(id)} is taken by another program. Stop it, or use KAFKA_MODE=external to use that cluster.`);
+    }
+    const logFile = this.file(id, "log");
+    const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+    const log = fs.openSync(logFile, "a");
+    const heap = this.options.heapMb ?? 384;
+    const child = spawn(
+      "java",
+      [
+        `-Xms${Math.min(heap, 128)}m`,
+        `-Xmx${heap}m`,
+        "-XX:+UseG1GC",
+        "-XX:MaxGCPauseMillis=20",
+        "-XX:+ExplicitGCInvokesConcurrent",
+        "-Djava.awt.headless=true",
+        `-Dkafka.logs.dir=${path.join(this.dir, "logs")}`,
+        `-Dlog4j2.configurationFile=${path.join(this.dir, "log4j2.yaml")}`,
+        "-cp",
+        `${this.libs}/*`,
+        "kafka.Kafka",
+        this.file(id, "properties"),
+      ],
+      // Detached: a Ctrl+C in the terminal reaches us, not the JVMs; we stop them in order.
+      { detached: true, stdio: ["ignore", log, log] },
+    );
+    fs.closeSync(log);
+    child.unref();
+    fs.writeFileSync(this.file(id, "pid"), String(child.pid));
+    progress(`Starting broker ${id} (pid ${child.pid})…`);
+    const started = Date.now();
+    const ready = await waitFor(async () => {
+      if (!isOurNode(child.pid!, this.file(id, "properties"))) return true;
+      return readSince(logFile, logStart).includes("Kafka Server started") && (await canConnect(address));
+    }, READY_TIMEOUT_MS);
+    if (!isOurNode(child.pid!, this.file(id, "properties"))) {
+      throw new ClusterError(`Broker ${id} exited while starting. Its log:\n${readSince(logFile, logStart).slice(-3000)}`);
+    }
+    if (!ready) throw new ClusterError(`Broker ${id} did not become ready within ${READY_TIMEOUT_MS / 1000} s; see ${logFile}`);
+    progress(`Broker ${id} ready on ${address} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+
+  private async stopNode(id: number, progress: Progress): Promise<void> {
+    const pid = this.pid(id);
+    fs.rmSync(this.file(id, "pid"), { force: true, recursive: false });
+    if (pid === undefined) return;
+    progress(`Stopping broker ${id} (pid ${pid})…`);
+    await terminate(pid, this.file(id, "properties"), STOP_GRACE_MS);
+    progress(`Broker ${id} stopped`);
+  }
+
+  private startGuardian(): void {
+    if (this.guardian) return;
+    this.guardian = spawn(process.execPath, [path.join(import.meta.dirname, "guardian.ts"), this.dir], {
+      detached: true,
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    this.guardian.unref();
+    // The pipe must not keep our event loop alive; it only has to close when we exit.
+    (this.guardian.stdin as unknown as { unref?: () => void }).unref?.();
+  }
+}
+
+function readSince(file: string, offset: number): string {
+  try {
+    const fd = fs.openSync(file, "r");
+    const size = fs.fstatSync(fd).size;
+    const buffer = Buffer.alloc(Math.max(0, size - offset));
+    fs.readSync(fd, buffer, 0, buffer.length, offset);
+    fs.closeSync(fd);
+    return buffer.toString("utf8");
+  } catch {
+    return "";
+  }
+}

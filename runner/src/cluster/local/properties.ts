@@ -1,0 +1,66 @@
+/** The server.properties of each local node: three combined broker+controller KRaft nodes on 127.0.0.1. */
+
+export const LOCAL_NODE_IDS = [1, 2, 3] as const;
+const CLIENT_PORT_BASE = 19091;
+const CONTROLLER_PORT_BASE = 19191;
+
+export const clientPort = (id: number): number => CLIENT_PORT_BASE + id;
+export const controllerPort = (id: number): number => CONTROLLER_PORT_BASE + id;
+
+/** Renders server.properties for node `id` with its data in `dataDir`. */
+export function nodeProperties(id: number, dataDir: string): string {
+  const voters = LOCAL_NODE_IDS.map((n) => `${n}@127.0.0.1:${controllerPort(n)}`).join(",");
+  const lines: Record<string, string | number> = {
+    "process.roles": "broker,controller",
+    "node.id": id,
+    "controller.quorum.voters": voters,
+    listeners: `PLAINTEXT://127.0.0.1:${clientPort(id)},CONTROLLER://127.0.0.1:${controllerPort(id)}`,
+    "advertised.listeners": `PLAINTEXT://127.0.0.1:${clientPort(id)}`,
+    "controller.listener.names": "CONTROLLER",
+    "inter.broker.listener.name": "PLAINTEXT",
+    "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+    "log.dirs": dataDir,
+    // Replication defaults a course about durability should teach with: RF 3, two in-sync replicas to write.
+    "default.replication.factor": 3,
+    "min.insync.replicas": 2,
+    "offsets.topic.replication.factor": 3,
+    "transaction.state.log.replication.factor": 3,
+    "transaction.state.log.min.isr": 2,
+    "share.coordinator.state.topic.replication.factor": 3,
+    "share.coordinator.state.topic.min.isr": 2,
+    // Fewer internal partitions: a course cluster has few groups, and 50 partitions x 3 nodes slow the first join.
+    "offsets.topic.num.partitions": 6,
+    "transaction.state.log.num.partitions": 6,
+    "share.coordinator.state.topic.num.partitions": 6,
+    "num.partitions": 3,
+    "group.initial.rebalance.delay.ms": 0,
+    // A stopped follower leaves the ISR after 10 s instead of 30 s, so a lesson shows it while the learner watches.
+    "replica.lag.time.max.ms": 10_000,
+    "num.network.threads": 2,
+    "num.io.threads": 2,
+    "log.cleaner.dedupe.buffer.size": 8 * 1024 * 1024,
+  };
+  return Object.entries(lines)
+    .map(([key, value]) => `${key}=${value}`)
+    .join("\n")
+    .concat("\n");
+}
+
+/** log4j2 configuration: warnings, plus the few INFO lines that say a node started or stopped. */
+export const log4jYaml = `Configuration:
+  Appenders:
+    Console:
+      name: STDOUT
+      PatternLayout:
+        pattern: "[%d] %p %m (%c)%n"
+  Loggers:
+    Logger:
+      - name: kafka.server.KafkaRaftServer
+        level: INFO
+      - name: kafka.server.BrokerServer
+        level: INFO
+    Root:
+      level: WARN
+      AppenderRef:
+        - ref: STDOUT
+`;

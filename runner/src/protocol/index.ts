@@ -1,0 +1,92 @@
+/**
+ * The run protocol: the one place that says what a run request looks like and which events a run streams.
+ * The runner validates requests with these schemas and the page validates every event it receives.
+ */
+import { z } from "zod";
+
+/** Largest snippet the runner accepts, in bytes of UTF-8. */
+export const MAX_CODE_BYTES = 64 * 1024;
+
+export const runRequestSchema = z.object({
+  /** TypeScript source of the snippet. */
+  code: z.string({ error: "`code` must be a string of TypeScript" }).min(1, "`code` is empty: write some TypeScript to run"),
+  /** Only TypeScript runs today; the field exists so other languages can join without a new endpoint. */
+  lang: z.literal("ts", { error: 'Unknown `lang`: only "ts" (TypeScript) is supported' }),
+  /** Optional exercise to check after the code runs, as "<lesson>/<exercise>". */
+  exercise: z.string().max(200).optional(),
+});
+export type RunRequest = z.infer<typeof runRequestSchema>;
+
+/** Why a run ended. A failing snippet is data ("error"), not a runner fault. */
+export const endReasonSchema = z.enum(["ok", "error", "timeout", "killed", "output-limit", "cancelled"]);
+export type EndReason = z.infer<typeof endReasonSchema>;
+
+export const startEventSchema = z.object({ runId: z.string(), engine: z.string() });
+export const textEventSchema = z.object({ text: z.string() });
+export const queueEventSchema = z.object({ position: z.number().int().nonnegative() });
+export const endEventSchema = z.object({
+  exitCode: z.number().int().nullable(),
+  durationMs: z.number().nonnegative(),
+  reason: endReasonSchema,
+});
+
+/** Structured events a snippet emits through the `lab` helpers, drawn by the page. */
+export const kafkaEventSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("produced"),
+    topic: z.string(),
+    partition: z.number().int(),
+    offset: z.string(),
+    key: z.string().nullable().optional(),
+  }),
+  z.object({
+    type: z.literal("consumed"),
+    topic: z.string(),
+    partition: z.number().int(),
+    offset: z.string(),
+    key: z.string().nullable().optional(),
+  }),
+  z.object({
+    type: z.literal("assigned"),
+    groupId: z.string(),
+    memberId: z.string(),
+    partitions: z.array(z.object({ topic: z.string(), partition: z.number().int() })),
+  }),
+]);
+export type KafkaEvent = z.infer<typeof kafkaEventSchema>;
+
+/** Result of an exercise check, sent after the learner's code has run. */
+export const checkEventSchema = z.object({ passed: z.boolean(), message: z.string() });
+
+export const runEventSchemas = {
+  start: startEventSchema,
+  stdout: textEventSchema,
+  stderr: textEventSchema,
+  queue: queueEventSchema,
+  kafka: kafkaEventSchema,
+  check: checkEventSchema,
+  end: endEventSchema,
+} as const;
+
+export type RunEventName = keyof typeof runEventSchemas;
+export type RunEvent = {
+  [K in RunEventName]: { event: K; data: z.infer<(typeof runEventSchemas)[K]> };
+}[RunEventName];
+
+/** Parses one server-sent event; returns undefined for events this client does not know. */
+export function parseRunEvent(event: string, json: string): RunEvent | undefined {
+  if (!(event in runEventSchemas)) return undefined;
+  const name = event as RunEventName;
+  const parsed = runEventSchemas[name].safeParse(JSON.parse(json));
+  return parsed.success ? ({ event: name, data: parsed.data } as RunEvent) : undefined;
+}
+
+/** Words a learner understands for each end reason. */
+export const endReasonText: Record<EndReason, string> = {
+  ok: "Finished",
+  error: "Your code exited with an error",
+  timeout: "Stopped: the run took longer than the time limit",
+  killed: "Stopped: the run used more memory or processes than allowed",
+  "output-limit": "Stopped: the run printed more output than allowed",
+  cancelled: "Cancelled",
+};
