@@ -16,6 +16,8 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   /** Which Kafka to use: `local` JVMs, `docker` compose, an `external` cluster, or `auto` (local when Java 17+ is present, else docker). */
   KAFKA_MODE: z.enum(["auto", "local", "docker", "external"]).default("auto"),
+  /** Client port of local broker 1; brokers 2 and 3 use the next two ports, their controllers the same plus 100. */
+  KAFKA_PORT: z.coerce.number().int().min(1024).max(65000).default(19092),
   /** Comma-separated bootstrap servers; required when KAFKA_MODE=external. */
   KAFKA_BROKERS: z.string().optional(),
   /** Where jars, broker data and logs live (outside the repository so they survive a fresh clone). */

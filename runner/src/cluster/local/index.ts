@@ -10,7 +10,7 @@ import { canConnect, waitFor } from "../probe.ts";
 import { ClusterError, type BrokerStatus, type ClusterBackend, type Progress } from "../types.ts";
 import { ensureJars, requireJava } from "./jars.ts";
 import { isOurNode, livePid, terminate } from "./pid-files.ts";
-import { LOCAL_NODE_IDS, clientPort, log4jYaml, nodeProperties } from "./properties.ts";
+import { DEFAULT_KAFKA_PORT, LOCAL_NODE_IDS, clientPort, log4jYaml, nodeProperties } from "./properties.ts";
 
 const execFileAsync = promisify(execFile);
 const READY_TIMEOUT_MS = 90_000;
@@ -26,20 +26,26 @@ export interface LocalClusterOptions {
   owned: boolean;
   /** Java heap per node, in MiB. */
   heapMb?: number;
+  /** Client port of broker 1 (KAFKA_PORT). */
+  port?: number;
 }
 
 export class LocalCluster implements ClusterBackend {
   readonly mode = "local" as const;
   readonly canControlBrokers = true;
-  readonly bootstrap = LOCAL_NODE_IDS.map((id) => `127.0.0.1:${clientPort(id)}`);
+  readonly bootstrap: readonly string[];
   private readonly dir: string;
+  private readonly port: number;
   private guardian: ChildProcess | undefined;
   private libs: string | undefined;
   private readonly options: LocalClusterOptions;
 
   constructor(options: LocalClusterOptions) {
     this.options = options;
-    this.dir = path.join(options.home, "cluster");
+    this.port = options.port ?? DEFAULT_KAFKA_PORT;
+    this.bootstrap = LOCAL_NODE_IDS.map((id) => `127.0.0.1:${clientPort(id, this.port)}`);
+    // One folder per port set, so two clusters on different ports never share data.
+    this.dir = path.join(options.home, this.port === DEFAULT_KAFKA_PORT ? "cluster" : `cluster-${this.port}`);
   }
 
   private file(id: number, suffix: "properties" | "pid" | "log"): string {
@@ -56,7 +62,7 @@ export class LocalCluster implements ClusterBackend {
     fs.mkdirSync(path.join(this.dir, "logs"), { recursive: true });
     fs.writeFileSync(path.join(this.dir, "log4j2.yaml"), log4jYaml);
     for (const id of LOCAL_NODE_IDS) {
-      fs.writeFileSync(this.file(id, "properties"), nodeProperties(id, path.join(this.dir, "data", `node${id}`)));
+      fs.writeFileSync(this.file(id, "properties"), nodeProperties(id, path.join(this.dir, "data", `node${id}`), this.port));
     }
     await this.formatStorage(progress);
     if (this.options.owned) this.startGuardian();
@@ -74,7 +80,7 @@ export class LocalCluster implements ClusterBackend {
   async status(): Promise<BrokerStatus[]> {
     return Promise.all(
       LOCAL_NODE_IDS.map(async (id) => {
-        const address = `127.0.0.1:${clientPort(id)}`;
+        const address = `127.0.0.1:${clientPort(id, this.port)}`;
         return { id, address, up: this.pid(id) !== undefined && (await canConnect(address)) };
       }),
     );
@@ -123,9 +129,9 @@ export class LocalCluster implements ClusterBackend {
       progress(`Broker ${id} is already running`);
       return;
     }
-    const address = `127.0.0.1:${clientPort(id)}`;
+    const address = `127.0.0.1:${clientPort(id, this.port)}`;
     if (await canConnect(address)) {
-      throw new ClusterError(`Port ${clientPort(id)} is taken by another program. Stop it, or use KAFKA_MODE=external to use that cluster.`);
+      throw new ClusterError(`Port ${clientPort(id, this.port)} is taken by another program. Stop it, set KAFKA_PORT to a free range, or use KAFKA_MODE=external to use that cluster.`);
     }
     const logFile = this.file(id, "log");
     const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;

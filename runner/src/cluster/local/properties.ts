@@ -1,21 +1,24 @@
 /** The server.properties of each local node: three combined broker+controller KRaft nodes on 127.0.0.1. */
 
 export const LOCAL_NODE_IDS = [1, 2, 3] as const;
-const CLIENT_PORT_BASE = 19091;
-const CONTROLLER_PORT_BASE = 19191;
 
-export const clientPort = (id: number): number => CLIENT_PORT_BASE + id;
-export const controllerPort = (id: number): number => CONTROLLER_PORT_BASE + id;
+/** Default client port of broker 1 (KAFKA_PORT); broker N listens on KAFKA_PORT + N - 1. */
+export const DEFAULT_KAFKA_PORT = 19092;
+
+/** Client port of broker `id` when broker 1 uses `base`. */
+export const clientPort = (id: number, base = DEFAULT_KAFKA_PORT): number => base + id - 1;
+/** Controller (Raft quorum) port of node `id`: 100 above its client port. */
+export const controllerPort = (id: number, base = DEFAULT_KAFKA_PORT): number => base + 100 + id - 1;
 
 /** Renders server.properties for node `id` with its data in `dataDir`. */
-export function nodeProperties(id: number, dataDir: string): string {
-  const voters = LOCAL_NODE_IDS.map((n) => `${n}@127.0.0.1:${controllerPort(n)}`).join(",");
+export function nodeProperties(id: number, dataDir: string, base = DEFAULT_KAFKA_PORT): string {
+  const voters = LOCAL_NODE_IDS.map((n) => `${n}@127.0.0.1:${controllerPort(n, base)}`).join(",");
   const lines: Record<string, string | number> = {
     "process.roles": "broker,controller",
     "node.id": id,
     "controller.quorum.voters": voters,
-    listeners: `PLAINTEXT://127.0.0.1:${clientPort(id)},CONTROLLER://127.0.0.1:${controllerPort(id)}`,
-    "advertised.listeners": `PLAINTEXT://127.0.0.1:${clientPort(id)}`,
+    listeners: `PLAINTEXT://127.0.0.1:${clientPort(id, base)},CONTROLLER://127.0.0.1:${controllerPort(id, base)}`,
+    "advertised.listeners": `PLAINTEXT://127.0.0.1:${clientPort(id, base)}`,
     "controller.listener.names": "CONTROLLER",
     "inter.broker.listener.name": "PLAINTEXT",
     "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",

@@ -1,0 +1,49 @@
+/**
+ * The HTTP surface: /api/* plus the built site, on one port. This is the one place that maps runner faults
+ * to HTTP status codes; internals never reach the client.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Hono } from "hono";
+import { ClusterError } from "./cluster/index.ts";
+import { ApiError } from "./errors.ts";
+import { clusterRoutes, healthRoutes, type ClusterRouteDeps } from "./routes/cluster.ts";
+import { runRoutes } from "./routes/runs.ts";
+import type { RunManager } from "./runs/manager.ts";
+
+export interface AppDeps extends ClusterRouteDeps {
+  runs: RunManager;
+  /** Folder of the built site (dist/); omitted in API-only tests. */
+  siteDir?: string;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.route("/api/runs", runRoutes(deps.runs));
+  app.route("/api/health", healthRoutes(deps));
+  app.route("/api/cluster", clusterRoutes(deps));
+  app.all("/api/*", (c) => c.json({ error: `No API endpoint ${c.req.method} ${c.req.path}.` }, 404));
+
+  if (deps.siteDir && fs.existsSync(deps.siteDir)) {
+    const root = path.relative(process.cwd(), deps.siteDir) || ".";
+    app.use("/*", serveStatic({ root }));
+    app.notFound((c) => {
+      const page = path.join(deps.siteDir!, "404.html");
+      return c.html(fs.existsSync(page) ? fs.readFileSync(page, "utf8") : "Not found", 404);
+    });
+  }
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json({ error: error.message }, error.status);
+    }
+    if (error instanceof ClusterError) return c.json({ error: error.message }, 409);
+    console.error(`[runner] ${c.req.method} ${c.req.path} failed:`, error);
+    return c.json({ error: "The runner hit an internal error. It has been logged; try again." }, 500);
+  });
+
+  return app;
+}

@@ -1,0 +1,130 @@
+/**
+ * Reads the live state of the cluster for GET /api/cluster: brokers, the active controller, topics with
+ * partition leaders, replicas, ISR and end offsets, and consumer groups with members, assignments and lag.
+ */
+import { AssignerProtocol, Kafka, logLevel, type Admin } from "kafkajs";
+import type { BrokerStatus } from "./types.ts";
+
+export interface PartitionView {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  endOffset: string;
+}
+export interface GroupView {
+  groupId: string;
+  state: string;
+  members: { memberId: string; clientId: string; assignments: { topic: string; partitions: number[] }[] }[];
+  lag: { topic: string; partition: number; committed: string; lag: number }[];
+}
+export interface ClusterView {
+  brokers: (BrokerStatus & { controller: boolean })[];
+  controller: number | null;
+  clusterId: string | null;
+  topics: { name: string; partitions: PartitionView[] }[];
+  groups: GroupView[];
+}
+
+/** Keeps one admin connection and answers cluster views, with names filtered by `visible`. */
+export class ClusterInspector {
+  private admin: Admin | undefined;
+  private readonly bootstrap: () => readonly string[];
+
+  constructor(bootstrap: () => readonly string[]) {
+    this.bootstrap = bootstrap;
+  }
+
+  private async connect(): Promise<Admin> {
+    if (this.admin) return this.admin;
+    const kafka = new Kafka({
+      clientId: "offset-runner",
+      brokers: [...this.bootstrap()],
+      connectionTimeout: 1500,
+      requestTimeout: 5000,
+      retry: { retries: 1, initialRetryTime: 100 },
+      logLevel: logLevel.NOTHING,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    this.admin = admin;
+    return admin;
+  }
+
+  /** Drops the connection (after a failure, so the next call reconnects to whichever brokers are up). */
+  async reset(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.disconnect().catch(() => {});
+  }
+
+  async view(statuses: BrokerStatus[], visible: (name: string) => boolean): Promise<ClusterView> {
+    try {
+      return await this.read(statuses, visible);
+    } catch (error) {
+      await this.reset();
+      throw error;
+    }
+  }
+
+  private async read(statuses: BrokerStatus[], visible: (name: string) => boolean): Promise<ClusterView> {
+    const admin = await this.connect();
+    const described = await admin.describeCluster();
+    const names = (await admin.listTopics()).filter((name) => !name.startsWith("__") && visible(name)).sort();
+    const metadata = names.length ? await admin.fetchTopicMetadata({ topics: names }) : { topics: [] };
+    const topics = await Promise.all(
+      metadata.topics.map(async (t) => {
+        const offsets = await admin.fetchTopicOffsets(t.name).catch(() => []);
+        const end = new Map(offsets.map((o) => [o.partition, o.high]));
+        return {
+          name: t.name,
+          partitions: t.partitions
+            .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, endOffset: end.get(p.partitionId) ?? "0" }))
+            .sort((a, b) => a.partition - b.partition),
+        };
+      }),
+    );
+    const groupIds = (await admin.listGroups()).groups.map((g) => g.groupId).filter(visible).sort();
+    const groups = groupIds.length ? await this.groups(admin, groupIds, topics) : [];
+    const up = new Set(statuses.filter((s) => s.up).map((s) => s.id));
+    const brokers = statuses.map((s) => ({ ...s, controller: s.id === described.controller }));
+    for (const b of described.brokers) {
+      if (!brokers.some((s) => s.id === b.nodeId)) brokers.push({ id: b.nodeId, address: `${b.host}:${b.port}`, up: true, controller: b.nodeId === described.controller });
+    }
+    return { brokers: brokers.map((b) => ({ ...b, up: b.up || up.has(b.id) })), controller: described.controller, clusterId: described.clusterId, topics, groups };
+  }
+
+  private async groups(admin: Admin, groupIds: string[], topics: ClusterView["topics"]): Promise<GroupView[]> {
+    const described = await admin.describeGroups(groupIds);
+    const endOffsets = new Map(topics.flatMap((t) => t.partitions.map((p) => [`${t.name}:${p.partition}`, BigInt(p.endOffset)] as const)));
+    return Promise.all(
+      described.groups.map(async (g) => {
+        const committed = await admin.fetchOffsets({ groupId: g.groupId }).catch(() => []);
+        const lag = committed.flatMap((t) =>
+          t.partitions
+            .filter((p) => p.offset !== "-1")
+            .map((p) => {
+              const end = endOffsets.get(`${t.topic}:${p.partition}`) ?? BigInt(p.offset);
+              return { topic: t.topic, partition: p.partition, committed: p.offset, lag: Number(end - BigInt(p.offset)) };
+            }),
+        );
+        return {
+          groupId: g.groupId,
+          state: g.state,
+          members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, assignments: decodeAssignment(m.memberAssignment) })),
+          lag,
+        };
+      }),
+    );
+  }
+}
+
+function decodeAssignment(buffer: Buffer): { topic: string; partitions: number[] }[] {
+  if (!buffer || buffer.length === 0) return [];
+  try {
+    const decoded = AssignerProtocol.MemberAssignment.decode(buffer);
+    return Object.entries(decoded?.assignment ?? {}).map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }));
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The `lab` module every snippet imports: `import { kafka, topic } from "lab"`.
+ * It hands the learner a kafkajs client for the course's cluster and names that belong to their session,
+ * and reports where records land so the page can draw it.
+ */
+import { Kafka, logLevel, type Producer, type ProducerConfig, type RecordMetadata, type ITopicConfig } from "kafkajs";
+
+const env = typeof process === "object" ? process.env : {};
+
+/** Bootstrap servers of the course cluster. */
+export const brokers: string[] = (env.LAB_BROKERS ?? "127.0.0.1:19092").split(",").filter(Boolean);
+
+/**
+ * Prefix that scopes names to this learner ("" when one learner has the cluster to themselves). Read at call time:
+ * a warm process loads this module before it knows whose code it will run.
+ */
+function sessionPrefix(): string {
+  return env.LAB_SESSION ? `${env.LAB_SESSION}.` : "";
+}
+
+/** Marks a stdout line as a structured event for the page (see runner/src/sandbox/output.ts). */
+const EVENT_PREFIX = "\u001eoffset:";
+
+/** The name of topic `name` for this learner. Use it wherever a snippet names a topic. */
+export function topic(name: string): string {
+  return sessionPrefix() + name;
+}
+
+/** The name of consumer group `name` for this learner. */
+export function groupId(name: string): string {
+  return sessionPrefix() + name;
+}
+
+/** The name of transactional id `name` for this learner. */
+export function transactionalId(name: string): string {
+  return sessionPrefix() + name;
+}
+
+/** The name the learner wrote, without the session prefix (for printing). */
+export function displayName(name: string): string {
+  const prefix = sessionPrefix();
+  return prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name;
+}
+
+/** Sends a structured event to the page (records produced or consumed, partitions assigned). */
+export function emit(event: Record<string, unknown> & { type: string }): void {
+  process.stdout.write(`${EVENT_PREFIX}${JSON.stringify(event)}\n`);
+}
+
+function reportProduced(results: RecordMetadata[]): void {
+  for (const r of results) {
+    emit({ type: "produced", topic: displayName(r.topicName), partition: r.partition, offset: r.baseOffset ?? "0" });
+  }
+}
+
+/** A kafkajs client whose producers report each acknowledged batch to the page. */
+class LabKafka extends Kafka {
+  override producer(config?: ProducerConfig): Producer {
+    const producer = super.producer(config);
+    const send = producer.send.bind(producer);
+    const sendBatch = producer.sendBatch.bind(producer);
+    producer.send = async (record) => {
+      const results = await send(record);
+      reportProduced(results);
+      return results;
+    };
+    producer.sendBatch = async (batch) => {
+      const results = await sendBatch(batch);
+      reportProduced(results);
+      return results;
+    };
+    return producer;
+  }
+}
+
+/** A ready kafkajs client for the course cluster. */
+export const kafka: Kafka = new LabKafka({
+  clientId: "offset-lab",
+  brokers,
+  // Short timeouts: a learner watching a run wants an error in seconds, not a minute of silent retries.
+  connectionTimeout: 3000,
+  requestTimeout: 10_000,
+  retry: { retries: 3, initialRetryTime: 200 },
+  logLevel: logLevel.ERROR,
+  logCreator:
+    () =>
+    ({ log }) =>
+      console.error(`[kafkajs] ${log.message}${log.error && log.error !== log.message ? `: ${String(log.error)}` : ""}`),
+});
+
+export interface TopicOptions {
+  partitions?: number;
+  replicationFactor?: number;
+  /** Topic configs, e.g. { "min.insync.replicas": "2" }. */
+  configs?: Record<string, string>;
+}
+
+/**
+ * Creates topic `topic(name)` afresh (deleting an older one of that name), waits until every partition has a
+ * leader, and returns its full name. Lessons use it so each run starts from an empty log.
+ */
+export async function freshTopic(name: string, options: TopicOptions = {}): Promise<string> {
+  const full = topic(name);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = await admin.listTopics();
+    if (existing.includes(full)) {
+      await admin.deleteTopics({ topics: [full], timeout: 10_000 });
+      await waitUntil(async () => !(await admin.listTopics()).includes(full), 10_000);
+    }
+    const spec: ITopicConfig = {
+      topic: full,
+      numPartitions: options.partitions ?? 3,
+      // -1 asks the brokers for their default (3 on the course cluster).
+      replicationFactor: options.replicationFactor ?? -1,
+      configEntries: Object.entries(options.configs ?? {}).map(([configName, value]) => ({ name: configName, value })),
+    };
+    // createTopics can race with the deletion finishing on every broker; retry briefly.
+    await waitUntil(async () => {
+      try {
+        await admin.createTopics({ topics: [spec], waitForLeaders: true, timeout: 10_000 });
+        return true;
+      } catch (error) {
+        if (String(error).includes("already exists")) return false;
+        throw error;
+      }
+    }, 15_000);
+  } finally {
+    await admin.disconnect();
+  }
+  return full;
+}
+
+/** Resolves after `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Turns a run request into a queued job and a stream of protocol events: transpile, execute in the engine,
+ * optionally check an exercise, end. A failing snippet is data (`end { reason: "error" }`), never a 5xx.
+ */
+import crypto from "node:crypto";
+import { ApiError } from "../errors.ts";
+import type { RunEvent, RunRequest } from "../protocol/index.ts";
+import type { Engine, ExecResult, RunLimits } from "../sandbox/types.ts";
+import { Channel } from "./channel.ts";
+import type { RunQueue, QueuedJob } from "./queue.ts";
+import { transpile } from "./transpile.ts";
+
+export interface RunManagerOptions {
+  engine: Engine;
+  queue: RunQueue;
+  limits: RunLimits;
+  /** Bootstrap servers as the host sees them. */
+  brokers(): readonly string[];
+  /** The LAB_SESSION value for a browser session ("" in single-user mode). */
+  labSession(session: string): string;
+  /** Source of the check for exercise id "<lesson>/<exercise>", or undefined when there is none. */
+  exerciseCheck(id: string): Promise<string | undefined>;
+  /** Called when a session runs code (idle-topic cleanup keys off it). */
+  touch?(session: string): void;
+}
+
+export interface Run {
+  id: string;
+  events: Channel<RunEvent>;
+  cancel(): void;
+}
+
+export class RunManager {
+  private readonly active = new Map<string, Run>();
+  private readonly options: RunManagerOptions;
+
+  constructor(options: RunManagerOptions) {
+    this.options = options;
+  }
+
+  /** Queues a run; throws ApiError 429 when the queue is full. */
+  create(request: RunRequest, session: string): Run {
+    const id = crypto.randomUUID();
+    const events = new Channel<RunEvent>();
+    const controller = new AbortController();
+    let started = false;
+    const job: QueuedJob = {
+      session,
+      onPosition: (position) => !started && events.push({ event: "queue", data: { position } }),
+      run: async () => {
+        started = true;
+        try {
+          await this.execute(id, request, session, events, controller.signal);
+        } finally {
+          this.active.delete(id);
+          events.close();
+        }
+      },
+    };
+    const run: Run = {
+      id,
+      events,
+      cancel: () => {
+        controller.abort();
+        if (!started) {
+          this.options.queue.withdraw(job);
+          this.active.delete(id);
+          events.push({ event: "end", data: { exitCode: null, durationMs: 0, reason: "cancelled" } });
+          events.close();
+        }
+      },
+    };
+    this.active.set(id, run);
+    if (!this.options.queue.submit(job)) {
+      this.active.delete(id);
+      throw new ApiError(429, "Too many runs are waiting. Try again in a few seconds.", { "Retry-After": "5" });
+    }
+    return run;
+  }
+
+  /** Cancels a queued or running run; false when no such run exists. */
+  cancel(id: string): boolean {
+    const run = this.active.get(id);
+    run?.cancel();
+    return run !== undefined;
+  }
+
+  private async execute(id: string, request: RunRequest, session: string, events: Channel<RunEvent>, signal: AbortSignal): Promise<void> {
+    const { engine } = this.options;
+    const startedAt = performance.now();
+    this.options.touch?.(session);
+    events.push({ event: "start", data: { runId: id, engine: engine.name } });
+    const result = await this.runCode(request.code, session, events, signal);
+    if (request.exercise && result.reason === "ok") await this.check(request.exercise, session, events, signal);
+    events.push({ event: "end", data: { exitCode: result.exitCode, reason: result.reason, durationMs: Math.round(performance.now() - startedAt) } });
+  }
+
+  private async runCode(source: string, session: string, events: Channel<RunEvent>, signal: AbortSignal, quiet = false): Promise<ExecResult & { stdout: string }> {
+    const transpiled = await transpile(source);
+    if (!transpiled.ok) {
+      events.push({ event: "stderr", data: { text: `${transpiled.message}\n` } });
+      return { exitCode: null, reason: "error", durationMs: 0, stdout: "" };
+    }
+    let stdout = "";
+    const result = await this.options.engine.exec({
+      code: transpiled.code,
+      env: {
+        LAB_BROKERS: this.options.engine.brokersFor(this.options.brokers()).join(","),
+        LAB_SESSION: this.options.labSession(session),
+      },
+      limits: this.options.limits,
+      signal,
+      onStdout: (text) => (quiet ? (stdout += text) : events.push({ event: "stdout", data: { text } })),
+      onStderr: (text) => (quiet ? (stdout += text) : events.push({ event: "stderr", data: { text } })),
+      onKafkaEvent: (event) => !quiet && events.push({ event: "kafka", data: event }),
+    });
+    return { ...result, stdout };
+  }
+
+  /** Runs an exercise's check in the same session; its exit code decides, its output explains. */
+  private async check(exercise: string, session: string, events: Channel<RunEvent>, signal: AbortSignal): Promise<void> {
+    const source = await this.options.exerciseCheck(exercise);
+    if (!source) {
+      events.push({ event: "check", data: { passed: false, message: `There is no exercise "${exercise}".` } });
+      return;
+    }
+    const result = await this.runCode(source, session, events, signal, true);
+    const message = result.stdout.trim() || (result.reason === "ok" ? "Check passed." : `The check ended: ${result.reason}.`);
+    events.push({ event: "check", data: { passed: result.reason === "ok", message } });
+  }
+}

@@ -1,0 +1,24 @@
+/** TypeScript → ES module JavaScript with esbuild. Types are stripped, not checked: the editor shows type errors. */
+import * as esbuild from "esbuild";
+
+export type TranspileResult = { ok: true; code: string } | { ok: false; message: string };
+
+/** Transpiles a snippet; a syntax error is returned as a learner-readable message, not thrown. */
+export async function transpile(source: string): Promise<TranspileResult> {
+  try {
+    const result = await esbuild.transform(source, {
+      loader: "ts",
+      format: "esm",
+      target: "node22",
+      sourcefile: "snippet.ts",
+      sourcemap: "inline",
+    });
+    return { ok: true, code: result.code };
+  } catch (error) {
+    const failure = error as esbuild.TransformFailure;
+    const messages = (failure.errors ?? []).map((e) =>
+      e.location ? `snippet.ts:${e.location.line}:${e.location.column + 1}: ${e.text}\n  ${e.location.lineText}` : e.text,
+    );
+    return { ok: false, message: messages.join("\n") || String(error) };
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The `process` engine: each run is a plain Node child process with a cleared environment, a heap limit and
+ * the wall clock. It does NOT isolate the snippet from the host; choose it only on a trusted single-user machine.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import type { Runtime } from "./runtime.ts";
+import { supervise } from "./supervise.ts";
+import type { Engine, ExecResult, ExecSpec } from "./types.ts";
+
+export class ProcessEngine implements Engine {
+  readonly name = "process" as const;
+  readonly isolated = false;
+  private readonly runtime: Runtime;
+
+  constructor(runtime: Runtime) {
+    this.runtime = runtime;
+  }
+
+  brokersFor(hostBrokers: readonly string[]): string[] {
+    return [...hostBrokers];
+  }
+
+  async exec(spec: ExecSpec): Promise<ExecResult> {
+    const startedAt = performance.now();
+    const runsDir = path.join(this.runtime.root, "runs");
+    fs.mkdirSync(runsDir, { recursive: true });
+    // Inside the runtime folder, so `import "lab"` resolves to runtime/node_modules by walking up.
+    const workdir = fs.mkdtempSync(path.join(runsDir, "run-"));
+    try {
+      const child = spawn(process.execPath, [...nodeFlags(spec.limits.memoryMb), this.runtime.bootstrap, workdir], {
+        cwd: workdir,
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: workdir, TMPDIR: workdir, ...baseEnv(), ...spec.env },
+        // Own process group, so the whole tree can be killed at once.
+        detached: true,
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      const killTree = () => {
+        try {
+          if (child.pid) process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      };
+      return await supervise({ child, killTree, input: requestLine(spec) }, spec, startedAt);
+    } finally {
+      fs.rmSync(workdir, { recursive: true, force: true });
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Node flags shared by the engines that run Node directly. */
+export function nodeFlags(memoryMb: number): string[] {
+  return [
+    // V8's heap stays below the memory limit, so an allocation loop ends in a clean heap error.
+    `--max-old-space-size=${Math.max(32, Math.floor(memoryMb * 0.75))}`,
+    "--enable-source-maps",
+    "--no-warnings",
+  ];
+}
+
+/** Environment every run gets, whatever the engine. */
+export function baseEnv(): Record<string, string> {
+  return { KAFKAJS_NO_PARTITIONER_WARNING: "1", NODE_ENV: "production" };
+}
+
+/** The bootstrap's input: a header line with the run's environment, then the code. */
+export function requestLine(spec: ExecSpec): string {
+  return `${JSON.stringify({ env: spec.env })}\n${spec.code}`;
+}

@@ -1,0 +1,62 @@
+/**
+ * The read-only folder every run sees as its `node_modules`: kafkajs (copied) and `lab` (bundled from
+ * runner/src/lab). Built once per content hash under OFFSET_HOME/runtime, so engines can mount it as is.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import * as esbuild from "esbuild";
+
+const labEntry = path.resolve(import.meta.dirname, "../lab/index.ts");
+const bootstrapSource = path.resolve(import.meta.dirname, "bootstrap.mjs");
+const require = createRequire(import.meta.url);
+
+export interface Runtime {
+  /** Folder holding node_modules/{kafkajs,lab}. */
+  root: string;
+  /** The node_modules folder inside it. */
+  nodeModules: string;
+  /** The entry script every run starts with (see bootstrap.mjs). */
+  bootstrap: string;
+}
+
+/** Builds (or reuses) the runtime folder. */
+export async function prepareRuntime(home: string): Promise<Runtime> {
+  const kafkajsDir = path.dirname(require.resolve("kafkajs/package.json"));
+  const labSource = fs.readFileSync(labEntry);
+  const kafkajsVersion = JSON.parse(fs.readFileSync(path.join(kafkajsDir, "package.json"), "utf8")).version as string;
+  const hash = crypto.createHash("sha256").update(labSource).update(kafkajsVersion).update(fs.readFileSync(bootstrapSource)).digest("hex").slice(0, 12);
+  const root = path.join(home, "runtime", hash);
+  const nodeModules = path.join(root, "node_modules");
+  const bootstrap = path.join(root, "bootstrap.mjs");
+  if (fs.existsSync(path.join(root, ".complete"))) return { root, nodeModules, bootstrap };
+
+  const partial = `${root}.${process.pid}.partial`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  fs.mkdirSync(path.join(partial, "node_modules", "lab"), { recursive: true });
+  fs.cpSync(kafkajsDir, path.join(partial, "node_modules", "kafkajs"), { recursive: true, dereference: true });
+  await esbuild.build({
+    entryPoints: [labEntry],
+    outfile: path.join(partial, "node_modules", "lab", "index.js"),
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    external: ["kafkajs"],
+    logLevel: "silent",
+  });
+  fs.writeFileSync(
+    path.join(partial, "node_modules", "lab", "package.json"),
+    JSON.stringify({ name: "lab", type: "module", main: "index.js", exports: "./index.js" }),
+  );
+  fs.copyFileSync(bootstrapSource, path.join(partial, "bootstrap.mjs"));
+  fs.writeFileSync(path.join(partial, ".complete"), hash);
+  try {
+    fs.renameSync(partial, root);
+  } catch {
+    // Another process built the same hash first; theirs is identical.
+    fs.rmSync(partial, { recursive: true, force: true });
+  }
+  return { root, nodeModules, bootstrap };
+}

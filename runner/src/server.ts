@@ -1,0 +1,67 @@
+/** Wires config, cluster, engine, queue and routes into a running server. Used by `npm start` and the tests. */
+import os from "node:os";
+import path from "node:path";
+import { serve, type ServerType } from "@hono/node-server";
+import { createApp } from "./app.ts";
+import { createCluster, type ClusterBackend, type Progress } from "./cluster/index.ts";
+import { ClusterInspector } from "./cluster/inspect.ts";
+import type { Config } from "./config/index.ts";
+import { exerciseCheckSource } from "./runs/exercises.ts";
+import { RunManager } from "./runs/manager.ts";
+import { RunQueue } from "./runs/queue.ts";
+import { createEngine } from "./sandbox/index.ts";
+import type { Engine } from "./sandbox/types.ts";
+import { labSessionFor } from "./session/index.ts";
+
+export const repoRoot = path.resolve(import.meta.dirname, "../..");
+
+export interface Running {
+  url: string;
+  cluster: ClusterBackend;
+  engine: Engine;
+  /** Stops the server, the engine and (when `stopCluster`) the cluster. */
+  close(options?: { stopCluster?: boolean }): Promise<void>;
+}
+
+/** Workers sized from the machine: one per core, at most one per 512 MiB of free memory, at least 2. */
+export function defaultConcurrency(): number {
+  return Math.max(2, Math.min(os.availableParallelism() * 2, Math.floor(os.freemem() / (512 * 1024 * 1024))));
+}
+
+export async function startServer(config: Config, options: { owned: boolean; progress?: Progress; siteDir?: string }): Promise<Running> {
+  const progress = options.progress ?? (() => {});
+  const cluster = await createCluster(config, { owned: options.owned });
+  await cluster.up(progress);
+  const engine = await createEngine(config, progress);
+  const inspector = new ClusterInspector(() => cluster.bootstrap);
+  const queue = new RunQueue(config.RUN_CONCURRENCY || defaultConcurrency(), config.RUN_QUEUE_LIMIT);
+  const runs = new RunManager({
+    engine,
+    queue,
+    limits: {
+      timeoutMs: config.RUN_TIMEOUT_MS,
+      outputBytes: config.RUN_OUTPUT_LIMIT_BYTES,
+      memoryMb: config.RUN_MEMORY_MB,
+      maxProcesses: config.RUN_MAX_PROCESSES,
+    },
+    brokers: () => cluster.bootstrap,
+    labSession: (session) => labSessionFor(config.COURSE_MODE, session),
+    exerciseCheck: exerciseCheckSource,
+  });
+  const app = createApp({ config, cluster, inspector, engine, runs, siteDir: options.siteDir ?? path.join(repoRoot, "dist") });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
+  });
+  const host = config.HOST === "0.0.0.0" ? "localhost" : config.HOST;
+  return {
+    url: `http://${host}:${config.PORT}`,
+    cluster,
+    engine,
+    async close({ stopCluster = options.owned } = {}) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await engine.close();
+      await inspector.reset();
+      if (stopCluster) await cluster.down(progress);
+    },
+  };
+}
