@@ -38,6 +38,8 @@ export class LocalCluster implements ClusterBackend {
   private readonly port: number;
   private guardian: ChildProcess | undefined;
   private libs: string | undefined;
+  /** Nodes this instance started (an owner stops only these). */
+  private readonly startedHere = new Set<number>();
   private readonly options: LocalClusterOptions;
 
   constructor(options: LocalClusterOptions) {
@@ -65,14 +67,22 @@ export class LocalCluster implements ClusterBackend {
       fs.writeFileSync(this.file(id, "properties"), nodeProperties(id, path.join(this.dir, "data", `node${id}`), this.port));
     }
     await this.formatStorage(progress);
-    if (this.options.owned) this.startGuardian();
+    const toStart = LOCAL_NODE_IDS.filter((id) => this.pid(id) === undefined);
+    for (const id of toStart) this.startedHere.add(id);
+    if (this.options.owned && toStart.length > 0) this.startGuardian(toStart);
     const started = Date.now();
     await Promise.all(LOCAL_NODE_IDS.map((id) => this.startNode(id, progress)));
     progress(`Kafka cluster ready: ${this.bootstrap.join(",")} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
 
+  /**
+   * Stops the nodes. An owning process (npm start, npm test) stops only the nodes it started, so a cluster
+   * brought up earlier with `npm run cluster -- up` keeps running.
+   */
   async down(progress: Progress = () => {}): Promise<void> {
-    await Promise.all(LOCAL_NODE_IDS.map((id) => this.stopNode(id, progress)));
+    const ids = this.options.owned ? [...this.startedHere] : [...LOCAL_NODE_IDS];
+    await Promise.all(ids.map((id) => this.stopNode(id, progress)));
+    this.startedHere.clear();
     this.guardian?.stdin?.end();
     this.guardian = undefined;
   }
@@ -94,7 +104,6 @@ export class LocalCluster implements ClusterBackend {
   async startBroker(id: number, progress: Progress = () => {}): Promise<void> {
     this.requireNode(id);
     this.libs ??= await ensureJars(this.options.home, progress);
-    if (this.options.owned && !this.guardian) this.startGuardian();
     await this.startNode(id, progress);
   }
 
@@ -181,9 +190,9 @@ export class LocalCluster implements ClusterBackend {
     progress(`Broker ${id} stopped`);
   }
 
-  private startGuardian(): void {
+  private startGuardian(ids: number[]): void {
     if (this.guardian) return;
-    this.guardian = spawn(process.execPath, [path.join(import.meta.dirname, "guardian.ts"), this.dir], {
+    this.guardian = spawn(process.execPath, [path.join(import.meta.dirname, "guardian.ts"), this.dir, ids.join(",")], {
       detached: true,
       stdio: ["pipe", "ignore", "ignore"],
     });

@@ -1,0 +1,49 @@
+// @ts-check
+import fs from "node:fs";
+import path from "node:path";
+import starlight from "@astrojs/starlight";
+import { defineConfig } from "astro/config";
+
+const lessonsRoot = path.resolve("content/lessons");
+const stripOrder = (name) => name.replace(/^\d+-/, "");
+
+/** The sidebar comes from the content tree: numbered part folders holding numbered lesson folders. */
+function sidebarFromContent() {
+  return fs
+    .readdirSync(lessonsRoot, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && /^\d+-/.test(e.name))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((part) => {
+      const dir = path.join(lessonsRoot, part.name);
+      const meta = fs.existsSync(path.join(dir, "_part.json")) ? JSON.parse(fs.readFileSync(path.join(dir, "_part.json"), "utf8")) : {};
+      const label = meta.label ?? stripOrder(part.name).replace(/-/g, " ").replace(/^./, (c) => c.toUpperCase());
+      const items = fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && /^\d+-/.test(e.name) && fs.existsSync(path.join(dir, e.name, "index.mdx")))
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((lesson) => ({ slug: `${stripOrder(part.name)}/${stripOrder(lesson.name)}` }));
+      return { label, items };
+    });
+}
+
+// In `astro dev` the API lives in the runner process (npm start); forward /api there.
+const runnerUrl = process.env.RUNNER_URL ?? "http://127.0.0.1:4321";
+
+export default defineConfig({
+  site: "https://offset.example.org",
+  server: { port: 4322 },
+  integrations: [
+    starlight({
+      title: "Offset",
+      description: "The live Kafka course: every lesson runs on a real cluster.",
+      logo: { src: "./src/assets/logo.svg", replacesTitle: false },
+      sidebar: sidebarFromContent(),
+      customCss: ["./src/styles/course.css"],
+      pagination: true,
+      lastUpdated: false,
+    }),
+  ],
+  vite: {
+    server: { proxy: { "/api": { target: runnerUrl, changeOrigin: false } } },
+  },
+});

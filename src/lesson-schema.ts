@@ -1,0 +1,50 @@
+/**
+ * The lesson frontmatter, on top of Starlight's own fields. Every runnable snippet and exercise is declared
+ * here, so the site, the lesson checks and the coverage report all read one source.
+ */
+import { z } from "astro/zod";
+
+export const snippetExpectSchema = z.object({
+  /** Regular expressions that must each match the run's stdout. */
+  stdout: z.array(z.string()).default([]),
+  /** Regular expressions that must not match stdout. */
+  notStdout: z.array(z.string()).default([]),
+  /** How the run must end. Most snippets end "ok"; a lab that shows a failure may expect "error". */
+  reason: z.enum(["ok", "error", "timeout"]).default("ok"),
+  /** Minimum number of records the run must report as produced (drawn in the page's partition lanes). */
+  produced: z.number().int().nonnegative().optional(),
+});
+
+export const snippetSchema = z.object({
+  /** File name of the snippet, beside the lesson's index.mdx. */
+  file: z.string().regex(/^[\w.-]+\.ts$/, "a snippet file is a .ts file beside index.mdx"),
+  /** What a correct run shows; the lesson checks assert it. */
+  expect: snippetExpectSchema,
+  /** Longest a correct run takes, in seconds (lesson checks wait this long). */
+  timeoutSeconds: z.number().int().positive().default(30),
+  /** Brokers to stop (through the cluster panel) before this snippet runs, and start again after. */
+  stopBrokers: z.array(z.number().int()).default([]),
+});
+
+export const exerciseSchema = z.object({
+  /** Short id, unique within the lesson; the check file is `<id>.check.ts`. */
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  /** Starter code with TODOs (`<id>.ts`) and the solution (`<id>.solution.ts`) live beside the lesson. */
+  title: z.string(),
+  /** Hints revealed one at a time. */
+  hints: z.array(z.string()).min(1),
+});
+
+export const lessonSchema = z.object({
+  /** What the learner can do after the lesson. */
+  objectives: z.array(z.string()).default([]),
+  /** Estimated minutes to read and run everything. */
+  minutes: z.number().int().positive().optional(),
+  /** Cluster features the lesson needs; fault injection shows the broker Stop/Start controls. */
+  needs: z.object({ faultInjection: z.boolean().default(false) }).default({ faultInjection: false }),
+  /** Systems other than the 3-node cluster that some labs wait for (shown honestly on the page). */
+  later: z.array(z.string()).default([]),
+  snippets: z.array(snippetSchema).default([]),
+  exercises: z.array(exerciseSchema).default([]),
+});
+export type Lesson = z.infer<typeof lessonSchema>;

@@ -1,0 +1,23 @@
+/**
+ * GET /lessons.json: every lesson with its snippets (and what a correct run shows) and exercises. The lesson
+ * checks read it from whichever deployment they test, so the suite never keeps its own list.
+ */
+import type { APIRoute } from "astro";
+import { getCollection } from "astro:content";
+
+export const GET: APIRoute = async () => {
+  const entries = await getCollection("docs");
+  const lessons = entries
+    .filter((entry) => entry.id !== "index")
+    .map((entry) => ({
+      id: entry.id,
+      title: entry.data.title,
+      url: `/${entry.id}/`,
+      faultInjection: entry.data.needs.faultInjection,
+      later: entry.data.later,
+      snippets: entry.data.snippets.map((s) => ({ ...s, id: `${entry.id}/${s.file}` })),
+      exercises: entry.data.exercises.map((e) => ({ id: e.id, title: e.title, starter: `${e.id}.ts`, solution: `${e.id}.solution.ts` })),
+    }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+  return new Response(JSON.stringify({ lessons }, null, 2), { headers: { "content-type": "application/json" } });
+};
