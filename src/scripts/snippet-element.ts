@@ -32,7 +32,7 @@ class OffsetSnippet extends HTMLElement {
         void this.run();
       }
     });
-    const log = this.part("log");
+    const log = this.region("log");
     log.addEventListener("scroll", () => {
       this.followOutput = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
     });
@@ -45,7 +45,7 @@ class OffsetSnippet extends HTMLElement {
     return this.querySelector<HTMLButtonElement>(`[data-action="${name}"]`)!;
   }
 
-  private part(name: string): HTMLElement {
+  private region(name: string): HTMLElement {
     return this.querySelector<HTMLElement>(`[data-part="${name}"]`)!;
   }
 
@@ -56,13 +56,13 @@ class OffsetSnippet extends HTMLElement {
 
   private async openEditor(focus: boolean): Promise<CodeEditor> {
     if (!this.editor) {
-      const host = this.part("editor");
+      const host = this.region("editor");
       const { createEditor } = await import("./editor.ts");
       this.editor = await createEditor(host, this.code(), (value) => {
         saveEdit(this.snippetId, value, this.original);
         this.markModified();
       });
-      this.part("static").hidden = true;
+      this.region("static").hidden = true;
       host.hidden = false;
       this.button("edit").hidden = true;
     }
@@ -72,7 +72,7 @@ class OffsetSnippet extends HTMLElement {
 
   private markModified(): void {
     const modified = loadEdit(this.snippetId) !== undefined;
-    this.part("modified").hidden = !modified;
+    this.region("modified").hidden = !modified;
     this.button("reset").disabled = !modified;
   }
 
@@ -102,9 +102,9 @@ class OffsetSnippet extends HTMLElement {
     this.controller = new AbortController();
     this.runId = undefined;
     this.setRunning(true);
-    const panel = this.part("output");
+    const panel = this.region("output");
     panel.hidden = false;
-    const log = this.part("log");
+    const log = this.region("log");
     log.replaceChildren();
     this.followOutput = true;
     const started = performance.now();
@@ -141,16 +141,16 @@ class OffsetSnippet extends HTMLElement {
         break;
       case "stdout":
       case "stderr":
-        this.append(event.data.text, event.event);
+        this.appendOutput(event.data.text, event.event);
         break;
       case "kafka":
         this.dispatchEvent(new CustomEvent("offset:kafka", { detail: event.data, bubbles: true }));
         break;
       case "check":
         this.dataset.check = event.data.passed ? "passed" : "failed";
-        this.part("check").hidden = false;
-        this.part("check").textContent = `${event.data.passed ? "✓ Check passed" : "✗ Check failed"}: ${event.data.message}`;
-        this.part("check").dataset.passed = String(event.data.passed);
+        this.region("check").hidden = false;
+        this.region("check").textContent = `${event.data.passed ? "✓ Check passed" : "✗ Check failed"}: ${event.data.message}`;
+        this.region("check").dataset.passed = String(event.data.passed);
         if (event.data.passed && this.dataset.exercise) recordProgress("passed", this.dataset.exercise);
         break;
       case "end": {
@@ -164,8 +164,8 @@ class OffsetSnippet extends HTMLElement {
     }
   }
 
-  private append(text: string, stream: "stdout" | "stderr"): void {
-    const log = this.part("log");
+  private appendOutput(text: string, stream: "stdout" | "stderr"): void {
+    const log = this.region("log");
     const last = log.lastElementChild as HTMLElement | null;
     if (last && last.dataset.stream === stream) last.append(text);
     else {
@@ -178,13 +178,13 @@ class OffsetSnippet extends HTMLElement {
   }
 
   private status(text: string, state: "running" | "ok" | "failed"): void {
-    const status = this.part("status");
+    const status = this.region("status");
     status.textContent = text;
     status.dataset.state = state;
   }
 
   private elapsed(ms: number): void {
-    this.part("elapsed").textContent = `${(ms / 1000).toFixed(1)} s`;
+    this.region("elapsed").textContent = `${(ms / 1000).toFixed(1)} s`;
   }
 
   private setRunning(running: boolean): void {
@@ -192,7 +192,7 @@ class OffsetSnippet extends HTMLElement {
     this.button("run").disabled = running;
     this.button("stop").hidden = !running;
     if (running) {
-      this.part("check").hidden = true;
+      this.region("check").hidden = true;
       delete this.dataset.reason;
       delete this.dataset.check;
     }
