@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { parseRunEvent, runRequestSchema } from "./index.ts";
+
+describe("run protocol", () => {
+  it("accepts a TypeScript run request", () => {
+    expect(runRequestSchema.safeParse({ code: "console.log(1)", lang: "ts" }).success).toBe(true);
+  });
+
+  it("explains what is wrong with a bad request", () => {
+    const result = runRequestSchema.safeParse({ code: "", lang: "py" });
+    expect(result.success).toBe(false);
+    const messages = result.error!.issues.map((i) => i.message).join("\n");
+    expect(messages).toMatch(/empty/);
+    expect(messages).toMatch(/only "ts"/);
+  });
+
+  it("validates events and ignores unknown ones", () => {
+    expect(parseRunEvent("stdout", JSON.stringify({ text: "hi\n" }))).toEqual({ event: "stdout", data: { text: "hi\n" } });
+    expect(parseRunEvent("end", JSON.stringify({ exitCode: 0, durationMs: 12, reason: "ok" }))?.event).toBe("end");
+    expect(parseRunEvent("end", JSON.stringify({ exitCode: 0, durationMs: 12, reason: "exploded" }))).toBeUndefined();
+    expect(parseRunEvent("telemetry", "{}")).toBeUndefined();
+  });
+});

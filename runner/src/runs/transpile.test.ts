@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { transpile } from "./transpile.ts";
+
+describe("transpile", () => {
+  it("strips types and keeps top-level await and imports", async () => {
+    const result = await transpile('import { kafka } from "lab";\nconst n: number = await Promise.resolve(1);\nconsole.log(n, kafka);');
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      expect(result.code).toContain('from "lab"');
+      expect(result.code).toContain("await Promise.resolve(1)");
+      expect(result.code).not.toContain(": number");
+    }
+  });
+
+  it("reports a syntax error with its line", async () => {
+    const result = await transpile("const x = ;\n");
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(/snippet\.ts:1:\d+/);
+  });
+});

@@ -1,0 +1,37 @@
+/** GET /api/health and GET /api/cluster describe the real cluster. */
+import { describe, expect, it } from "vitest";
+import { collectRun, testServerUrl } from "../support/collect-run.ts";
+
+const base = testServerUrl();
+
+describe("cluster endpoints", () => {
+  it("health names the engine and three brokers that are up", async () => {
+    const body = (await (await fetch(`${base}/api/health`)).json()) as { ok: boolean; engine: string; cluster: { mode: string; brokers: { id: number; up: boolean }[] } };
+    expect(body.ok).toBe(true);
+    expect(typeof body.engine).toBe("string");
+    expect(body.cluster.brokers.map((b) => b.id).sort()).toEqual([1, 2, 3]);
+    expect(body.cluster.brokers.every((b) => b.up)).toBe(true);
+  });
+
+  it("cluster view shows a topic's partitions with leaders, replicas and ISR, and a controller", async () => {
+    const run = await collectRun(base, {
+      code: `import { freshTopic } from "lab"; await freshTopic("it-view", { partitions: 2 }); console.log("ok");`,
+      lang: "ts",
+    });
+    expect(run.end?.reason).toBe("ok");
+    const view = (await (await fetch(`${base}/api/cluster`)).json()) as {
+      controller: number;
+      brokers: { id: number; controller: boolean }[];
+      topics: { name: string; partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[] }[];
+    };
+    expect([1, 2, 3]).toContain(view.controller);
+    expect(view.brokers.filter((b) => b.controller)).toHaveLength(1);
+    const topic = view.topics.find((t) => t.name.endsWith("it-view"));
+    expect(topic?.partitions).toHaveLength(2);
+    for (const p of topic!.partitions) {
+      expect(p.replicas).toHaveLength(3);
+      expect(p.isr.length).toBeGreaterThanOrEqual(2);
+      expect(p.replicas).toContain(p.leader);
+    }
+  }, 60_000);
+});
