@@ -1,25 +1,98 @@
-/** Chooses the execution engine named by RUNNER_ENGINE; `auto` prefers the bubblewrap sandbox, then Docker. */
+/**
+ * Chooses the execution engine named by RUNNER_ENGINE. `auto` prefers the bubblewrap sandbox, then Docker, and
+ * refuses rather than fall back to running learner code unisolated: `process` has to be asked for by name.
+ */
 import type { Progress } from "../cluster/index.ts";
 import type { Config } from "../config/index.ts";
+import { SandboxEngine } from "./bwrap-engine.ts";
 import { ProcessEngine } from "./process-engine.ts";
-import { prepareRuntime } from "./runtime.ts";
-import { EngineUnavailableError, type Engine } from "./types.ts";
+import { prepareRuntime, type Runtime } from "./runtime.ts";
+import { EngineUnavailableError, type Engine, type RunLimits } from "./types.ts";
 
 export type { Engine, EngineName, ExecResult, ExecSpec, RunLimits } from "./types.ts";
 export { EngineUnavailableError } from "./types.ts";
 
-export async function createEngine(config: Config, progress: Progress = () => {}): Promise<Engine> {
+export interface CreateEngineOptions {
+  /** Host bootstrap servers known at start-up; given, the warm pool fills before the first run. */
+  brokers?: readonly string[];
+}
+
+export async function createEngine(config: Config, progress: Progress = () => {}, options: CreateEngineOptions = {}): Promise<Engine> {
   const runtime = await prepareRuntime(config.OFFSET_HOME);
   switch (config.RUNNER_ENGINE) {
     case "process":
       progress("Engine: process (learner code is NOT sandboxed; use only on a trusted single-user machine)");
       return new ProcessEngine(runtime);
-    case "auto":
-    case "sandbox":
-    case "docker":
-      // The sandbox and docker engines arrive with runner hardening.
+    case "sandbox": {
+      const engine = await startSandbox(runtime, config, options);
+      progress(`Engine: sandbox (bubblewrap${engine.cgroups ? ", cgroup limits" : ", no cgroups: memory limit by Node's heap only"})`);
+      return engine;
+    }
+    case "docker": {
+      const engine = await startDocker(runtime, config);
+      if (!engine) throw new EngineUnavailableError("RUNNER_ENGINE=docker: Docker is not reachable. Start the Docker daemon, or choose RUNNER_ENGINE=sandbox.");
+      progress("Engine: docker");
+      return engine;
+    }
+    case "auto": {
+      let sandboxProblem: string;
+      try {
+        const engine = await startSandbox(runtime, config, options);
+        progress("Engine: sandbox (bubblewrap)");
+        return engine;
+      } catch (error) {
+        sandboxProblem = error instanceof Error ? error.message : String(error);
+      }
+      const docker = await startDocker(runtime, config);
+      if (docker) {
+        progress("Engine: docker (the bubblewrap sandbox is not available here)");
+        return docker;
+      }
       throw new EngineUnavailableError(
-        `RUNNER_ENGINE=${config.RUNNER_ENGINE} is not available yet. Set RUNNER_ENGINE=process to run code without a sandbox on a trusted single-user machine.`,
+        "No sandbox for learner code is available, so the runner will not start.\n" +
+          `  ${sandboxProblem.split("\n")[0]}\n` +
+          "  Enable one: install bubblewrap (apt-get install bubblewrap) with unprivileged user namespaces allowed, or start Docker.\n" +
+          "  Or, on a trusted single-user machine only, run learner code without isolation: RUNNER_ENGINE=process.",
       );
+    }
+  }
+}
+
+/** The limits runs get (the warm pool starts sandboxes with them). */
+export function limitsFrom(config: Config): RunLimits {
+  return {
+    timeoutMs: config.RUN_TIMEOUT_MS,
+    outputBytes: config.RUN_OUTPUT_LIMIT_BYTES,
+    memoryMb: config.RUN_MEMORY_MB,
+    maxProcesses: config.RUN_MAX_PROCESSES,
+  };
+}
+
+async function startSandbox(runtime: Runtime, config: Config, options: CreateEngineOptions): Promise<SandboxEngine> {
+  const engine = SandboxEngine.create(runtime, { warmPool: config.RUN_WARM_POOL, limits: limitsFrom(config) });
+  try {
+    await engine.probe();
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  if (options.brokers?.length) engine.brokersFor(options.brokers);
+  return engine;
+}
+
+/** The Docker engine lives in its own module (dockerode is heavy); undefined when Docker is not usable. */
+async function startDocker(runtime: Runtime, config: Config): Promise<Engine | undefined> {
+  try {
+    // A variable specifier: the module may not exist in this checkout, and that must not fail type-checking.
+    const specifier = "./docker-engine.ts";
+    const docker = (await import(specifier)) as Record<string, unknown>;
+    const available = docker.dockerEngineAvailable as (() => Promise<boolean>) | undefined;
+    if (available && !(await available())) return undefined;
+    const create = docker.createDockerEngine as ((runtime: Runtime, config: Config) => Promise<Engine> | Engine) | undefined;
+    if (create) return await create(runtime, config);
+    const DockerEngine = docker.DockerEngine as (new (runtime: Runtime, config: Config) => Engine) | undefined;
+    return DockerEngine ? new DockerEngine(runtime, config) : undefined;
+  } catch {
+    return undefined;
   }
 }

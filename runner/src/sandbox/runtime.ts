@@ -10,6 +10,7 @@ import * as esbuild from "esbuild";
 
 const labEntry = path.resolve(import.meta.dirname, "../lab/index.ts");
 const bootstrapSource = path.resolve(import.meta.dirname, "bootstrap.mjs");
+const bridgeSource = path.resolve(import.meta.dirname, "bridge.mjs");
 const require = createRequire(import.meta.url);
 
 export interface Runtime {
@@ -19,6 +20,8 @@ export interface Runtime {
   nodeModules: string;
   /** The entry script every run starts with (see bootstrap.mjs). */
   bootstrap: string;
+  /** The sandbox's broker forwarder, preloaded before the bootstrap (see bridge.mjs). */
+  bridge: string;
 }
 
 /** Builds (or reuses) the runtime folder. */
@@ -26,11 +29,12 @@ export async function prepareRuntime(home: string): Promise<Runtime> {
   const kafkajsDir = path.dirname(require.resolve("kafkajs/package.json"));
   const labSource = fs.readFileSync(labEntry);
   const kafkajsVersion = JSON.parse(fs.readFileSync(path.join(kafkajsDir, "package.json"), "utf8")).version as string;
-  const hash = crypto.createHash("sha256").update(labSource).update(kafkajsVersion).update(fs.readFileSync(bootstrapSource)).digest("hex").slice(0, 12);
+  const hash = crypto.createHash("sha256").update(labSource).update(kafkajsVersion).update(fs.readFileSync(bootstrapSource)).update(fs.readFileSync(bridgeSource)).digest("hex").slice(0, 12);
   const root = path.join(home, "runtime", hash);
   const nodeModules = path.join(root, "node_modules");
   const bootstrap = path.join(root, "bootstrap.mjs");
-  if (fs.existsSync(path.join(root, ".complete"))) return { root, nodeModules, bootstrap };
+  const bridge = path.join(root, "bridge.mjs");
+  if (fs.existsSync(path.join(root, ".complete"))) return { root, nodeModules, bootstrap, bridge };
 
   const partial = `${root}.${process.pid}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
@@ -51,6 +55,7 @@ export async function prepareRuntime(home: string): Promise<Runtime> {
     JSON.stringify({ name: "lab", type: "module", main: "index.js", exports: "./index.js" }),
   );
   fs.copyFileSync(bootstrapSource, path.join(partial, "bootstrap.mjs"));
+  fs.copyFileSync(bridgeSource, path.join(partial, "bridge.mjs"));
   fs.writeFileSync(path.join(partial, ".complete"), hash);
   try {
     fs.renameSync(partial, root);
@@ -58,5 +63,5 @@ export async function prepareRuntime(home: string): Promise<Runtime> {
     // Another process built the same hash first; theirs is identical.
     fs.rmSync(partial, { recursive: true, force: true });
   }
-  return { root, nodeModules, bootstrap };
+  return { root, nodeModules, bootstrap, bridge };
 }

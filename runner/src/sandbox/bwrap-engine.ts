@@ -1,0 +1,146 @@
+/**
+ * The `sandbox` engine: every run is a fresh bubblewrap sandbox, rootless and single-use.
+ * - Namespaces: user, pid, ipc, uts, net, cgroup. Inside, the snippet is uid 65534 with no capabilities.
+ * - Filesystem: read-only /usr, Node and the runtime; tmpfs /tmp and home; no host /etc but a hosts file.
+ * - Network: loopback only. 127.0.0.1:<broker port> leads through a unix socket to that broker, and nowhere else.
+ * - Limits: memory, processes and one CPU core per sandbox (cgroup v1); wall clock and output cap (supervise.ts).
+ *
+ * How hostile snippets end (runner/test/hostile): reading host files or env, writing outside /tmp and reaching
+ * other ports end "ok" with the access denied; a memory bomb ends "killed"; a loop or a sleep ends "timeout"; a
+ * flood ends "output-limit"; a spawn bomb ends "error" or "timeout" at the process limit. Nothing outlives a run.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { BrokerBridge, parseBroker } from "./broker-bridge.ts";
+import { CgroupParent } from "./cgroup.ts";
+import { requestLine } from "./process-engine.ts";
+import type { Runtime } from "./runtime.ts";
+import { SandboxProcess, type Layout, type Recipe } from "./sandbox-process.ts";
+import { supervise } from "./supervise.ts";
+import { EngineUnavailableError, type Engine, type ExecResult, type ExecSpec, type RunLimits } from "./types.ts";
+import { WarmPool } from "./warm-pool.ts";
+
+export interface SandboxEngineOptions {
+  /** Sandboxes kept started ahead of time (RUN_WARM_POOL). */
+  warmPool: number;
+  /** Limits the warm sandboxes are started with; a run with other limits starts cold. */
+  limits: RunLimits;
+  /** The bwrap binary. */
+  bwrap?: string;
+}
+
+export class SandboxEngine implements Engine {
+  readonly name = "sandbox" as const;
+  readonly isolated = true;
+  readonly cgroups: boolean;
+  private readonly layout: Layout;
+  private readonly folder: string;
+  private readonly bridge: BrokerBridge;
+  private readonly pool: WarmPool;
+  private readonly limits: RunLimits;
+  private bridgeReady: Promise<void> = Promise.resolve();
+  private readonly running = new Set<SandboxProcess>();
+
+  private constructor(layout: Layout, folder: string, options: SandboxEngineOptions) {
+    this.layout = layout;
+    this.folder = folder;
+    this.limits = options.limits;
+    this.cgroups = layout.cgroups !== undefined;
+    this.bridge = new BrokerBridge(layout.bridge);
+    this.pool = new WarmPool(options.warmPool, (recipe) => new SandboxProcess(this.layout, recipe));
+  }
+
+  /** Prepares the engine's folder and cgroups; `probe()` then proves a sandbox can actually start. */
+  static create(runtime: Runtime, options: SandboxEngineOptions): SandboxEngine {
+    const bwrap = options.bwrap ?? "/usr/bin/bwrap";
+    if (!fs.existsSync(bwrap)) throw unavailable(`${bwrap} is missing.`);
+    const dropRoot = process.getuid?.() === 0;
+    // Under os.tmpdir() (short, for unix socket paths) and world-readable, since sandboxes may run as nobody.
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), `offset-sandbox-${process.pid}-`));
+    fs.chmodSync(folder, 0o755);
+    const staged = path.join(folder, "runtime");
+    fs.cpSync(runtime.root, staged, { recursive: true, dereference: true });
+    const hosts = path.join(folder, "hosts");
+    fs.writeFileSync(hosts, "127.0.0.1 localhost\n::1 localhost\n", { mode: 0o644 });
+    const node = fs.realpathSync(process.execPath);
+    const nodeDir = node.startsWith("/usr/") ? undefined : path.dirname(path.dirname(node));
+    const cgroups = CgroupParent.create(`offset-${process.pid}-${path.basename(folder).split("-").pop()}`);
+    const layout: Layout = { bwrap, runtime: staged, hosts, bridge: path.join(folder, "bridge"), node, nodeDir, dropRoot, cgroups };
+    return new SandboxEngine(layout, folder, options);
+  }
+
+  /** Inside, each broker is 127.0.0.1:<its port>: the bridge listens there and forwards to the real address. */
+  brokersFor(hostBrokers: readonly string[]): string[] {
+    this.bridgeReady = this.bridge.ensure(hostBrokers);
+    this.bridgeReady.catch(() => {});
+    const inside = hostBrokers.map((address) => `127.0.0.1:${parseBroker(address).port}`);
+    this.pool.prime(this.recipe(inside.join(","), this.limits));
+    return inside;
+  }
+
+  async exec(spec: ExecSpec): Promise<ExecResult> {
+    const startedAt = performance.now();
+    await this.bridgeReady;
+    const recipe = this.recipe(spec.env.LAB_BROKERS ?? "", spec.limits);
+    const sandbox = this.pool.take(recipe) ?? new SandboxProcess(this.layout, recipe);
+    this.running.add(sandbox);
+    try {
+      const result = await supervise({ child: sandbox.child, killTree: () => sandbox.kill(), input: requestLine(spec) }, spec, startedAt);
+      // The memory cgroup kills with SIGKILL, which bwrap reports as exit code 137; make the reason unambiguous.
+      if (sandbox.cgroup?.oomKilled() && (result.reason === "error" || result.reason === "ok")) return { ...result, reason: "killed" };
+      return result;
+    } finally {
+      await sandbox.dispose();
+      this.running.delete(sandbox);
+    }
+  }
+
+  /** Runs a trivial snippet; throws EngineUnavailableError with bwrap's own complaint if that fails. */
+  async probe(): Promise<void> {
+    let output = "";
+    const result = await this.exec({
+      code: 'console.log("sandbox-ready")',
+      env: { LAB_BROKERS: "127.0.0.1:9" },
+      limits: { ...this.limits, timeoutMs: 20_000 },
+      signal: new AbortController().signal,
+      onStdout: (text) => (output += text),
+      onStderr: (text) => (output += text),
+      onKafkaEvent: () => {},
+    });
+    if (result.reason !== "ok" || !output.includes("sandbox-ready")) {
+      throw unavailable(`A test run ended "${result.reason}"${output.trim() ? `: ${output.trim().slice(0, 500)}` : "."}`);
+    }
+  }
+
+  /** Sandboxes waiting in the warm pool. */
+  get warm(): number {
+    return this.pool.ready;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+    await Promise.all([...this.running].map((sandbox) => sandbox.dispose()));
+    await this.bridge.close();
+    this.layout.cgroups?.remove();
+    fs.rmSync(this.folder, { recursive: true, force: true });
+  }
+
+  private recipe(brokers: string, limits: RunLimits): Recipe {
+    const ports = brokers
+      .split(",")
+      .filter(Boolean)
+      .map((address) => parseBroker(address).port)
+      .filter((port) => this.bridge.ports.includes(port));
+    return { brokers, ports, limits: { memoryMb: limits.memoryMb, maxProcesses: limits.maxProcesses } };
+  }
+}
+
+function unavailable(detail: string): EngineUnavailableError {
+  return new EngineUnavailableError(
+    `RUNNER_ENGINE=sandbox cannot start a bubblewrap sandbox here. ${detail}\n` +
+      "  To enable it: install bubblewrap (apt-get install bubblewrap) and allow unprivileged user namespaces " +
+      "(sysctl kernel.unprivileged_userns_clone=1, or user.max_user_namespaces > 0).\n" +
+      "  Or use RUNNER_ENGINE=docker, or RUNNER_ENGINE=process on a trusted single-user machine (no isolation).",
+  );
+}

@@ -1,0 +1,164 @@
+/**
+ * One bubblewrap sandbox: the argument list that builds its filesystem and namespaces, the process that runs
+ * it, its cgroup, and its teardown. The engine decides when a sandbox is spawned (cold, or ahead of time for
+ * the warm pool); this file decides what a sandbox is.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import type { CgroupParent, RunCgroup } from "./cgroup.ts";
+import { baseEnv, nodeFlags } from "./process-engine.ts";
+import type { RunLimits } from "./types.ts";
+
+/** The uid/gid inside the sandbox and, when the runner is root, outside too ("nobody"). */
+export const SANDBOX_ID = 65534;
+const BRIDGE_DIR = "/run/offset-bridge";
+const HOME = "/home/learner";
+
+/** Host paths the sandboxes are built from (prepared once per engine). */
+export interface Layout {
+  bwrap: string;
+  /** Runtime folder with node_modules/{kafkajs,lab}, bootstrap.mjs and bridge.mjs, readable by SANDBOX_ID. */
+  runtime: string;
+  /** A generated hosts file: localhost only. */
+  hosts: string;
+  /** The broker bridge's socket folder. */
+  bridge: string;
+  /** The Node binary (its real path) and the folder to mount so it and its siblings exist inside. */
+  node: string;
+  nodeDir: string | undefined;
+  /** Drop from root to SANDBOX_ID before bwrap starts (setpriv), so even an escape lands as nobody. */
+  dropRoot: boolean;
+  cgroups: CgroupParent | undefined;
+}
+
+/** What a sandbox is started with before it knows which run it will serve. */
+export interface Recipe {
+  /** LAB_BROKERS as seen inside. lab reads it at import time, so it must be in the spawn environment. */
+  brokers: string;
+  /** Bridged ports (inside 127.0.0.1:<port> leads to the broker on that port). */
+  ports: number[];
+  limits: Pick<RunLimits, "memoryMb" | "maxProcesses">;
+}
+
+export function recipeKey(recipe: Recipe): string {
+  return JSON.stringify([recipe.brokers, recipe.ports, recipe.limits.memoryMb, recipe.limits.maxProcesses]);
+}
+
+export class SandboxProcess {
+  readonly child: ChildProcess;
+  readonly cgroup: RunCgroup | undefined;
+  readonly key: string;
+  private disposed: Promise<void> | undefined;
+
+  constructor(layout: Layout, recipe: Recipe) {
+    this.key = recipeKey(recipe);
+    this.cgroup = layout.cgroups?.child({ ...recipe.limits, timeoutMs: 0, outputBytes: 0 });
+    const [command, ...args] = commandLine(layout, recipe, this.cgroup);
+    this.child = spawn(command!, args, {
+      env: {},
+      // Own process group: a Ctrl+C in the runner's terminal is the runner's to handle, not the snippet's.
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    this.child.on("error", () => {});
+  }
+
+  /** Still running (a warm sandbox can die while it waits, e.g. if its import failed). */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Kills the sandbox; bwrap's --die-with-parent takes the whole namespace down, the cgroup catches stragglers. */
+  kill(): void {
+    try {
+      if (this.child.pid) process.kill(this.child.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+    this.cgroup?.killAll();
+  }
+
+  /** Kills it and removes its cgroup; resolves once no process of it remains. */
+  dispose(): Promise<void> {
+    this.disposed ??= (async () => {
+      this.kill();
+      if (this.alive) await new Promise((resolve) => this.child.once("exit", resolve));
+      await this.cgroup?.remove();
+    })();
+    return this.disposed;
+  }
+}
+
+function commandLine(layout: Layout, recipe: Recipe, cgroup: RunCgroup | undefined): string[] {
+  const bwrap = [layout.bwrap, ...bwrapArgs(layout, recipe)];
+  const asNobody = layout.dropRoot ? ["/usr/bin/setpriv", `--reuid=${SANDBOX_ID}`, `--regid=${SANDBOX_ID}`, "--clear-groups", "--", ...bwrap] : bwrap;
+  if (!cgroup) return asNobody;
+  // The shell joins the groups itself and then execs bwrap: a process moved in after it starts would leave
+  // the children it already forked outside the limits (cgroup v1 does not move children along).
+  const join = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"';
+  return ["/bin/sh", "-c", join, "sh", ...cgroup.procsFiles(), "--", ...asNobody];
+}
+
+function bwrapArgs(layout: Layout, recipe: Recipe): string[] {
+  const env: Record<string, string> = {
+    PATH: "/usr/bin:/bin",
+    HOME,
+    TMPDIR: "/tmp",
+    ...baseEnv(),
+    LAB_BROKERS: recipe.brokers,
+    OFFSET_BRIDGE_DIR: BRIDGE_DIR,
+    OFFSET_BRIDGE_PORTS: recipe.ports.join(","),
+  };
+  const tmpfsBytes = String(Math.max(16, Math.floor(recipe.limits.memoryMb / 4)) * 1024 * 1024);
+  return [
+    "--unshare-all",
+    "--unshare-user",
+    "--uid", String(SANDBOX_ID),
+    "--gid", String(SANDBOX_ID),
+    "--hostname", "sandbox",
+    "--ro-bind", "/usr", "/usr",
+    ...usrLinks(),
+    ...(layout.nodeDir ? ["--ro-bind", layout.nodeDir, layout.nodeDir] : []),
+    "--ro-bind", layout.runtime, "/runtime",
+    // The snippet is written to /tmp; Node finds packages by walking up, so /node_modules serves it.
+    "--ro-bind", path.join(layout.runtime, "node_modules"), "/node_modules",
+    "--ro-bind", layout.bridge, BRIDGE_DIR,
+    "--dir", "/etc",
+    "--ro-bind", layout.hosts, "/etc/hosts",
+    "--proc", "/proc",
+    "--dev", "/dev",
+    "--size", tmpfsBytes, "--tmpfs", "/tmp",
+    "--size", tmpfsBytes, "--tmpfs", HOME,
+    "--remount-ro", "/",
+    "--chdir", "/tmp",
+    "--die-with-parent",
+    "--new-session",
+    "--cap-drop", "ALL",
+    "--clearenv",
+    ...Object.entries(env).flatMap(([name, value]) => ["--setenv", name, value]),
+    "--",
+    layout.node,
+    "--import", "/runtime/bridge.mjs",
+    ...nodeFlags(recipe.limits.memoryMb),
+    "/runtime/bootstrap.mjs",
+    "/tmp",
+  ];
+}
+
+/** Debian-style merged /usr: /bin, /lib, … are symlinks into /usr; elsewhere they are real folders. */
+function usrLinks(): string[] {
+  const args: string[] = [];
+  for (const name of ["bin", "sbin", "lib", "lib32", "lib64", "libx32"]) {
+    const host = `/${name}`;
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(host);
+    } catch {
+      continue;
+    }
+    if (stat.isSymbolicLink()) args.push("--symlink", fs.readlinkSync(host), host);
+    else if (stat.isDirectory()) args.push("--ro-bind", host, host);
+  }
+  return args;
+}
