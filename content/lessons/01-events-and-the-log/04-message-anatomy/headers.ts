@@ -1,0 +1,36 @@
+import { freshTopic, groupId, kafka } from "lab";
+
+const topic = await freshTopic("anatomy", { partitions: 1 });
+
+const producer = kafka.producer();
+await producer.connect();
+await producer.send({
+  topic,
+  messages: [
+    {
+      key: "sensor-7",
+      value: "21.4",
+      // Headers carry metadata beside the value; the broker stores them but never reads them.
+      headers: { "trace-id": "4bf92f35", source: "greenhouse", unit: "celsius" },
+    },
+  ],
+});
+await producer.disconnect();
+
+const consumer = kafka.consumer({ groupId: groupId("anatomy-reader"), maxWaitTimeInMs: 500 });
+await consumer.connect();
+await consumer.subscribe({ topic, fromBeginning: true });
+await new Promise<void>((resolve) => {
+  void consumer.run({
+    eachMessage: async ({ message }) => {
+      // Everything arrives as bytes (Buffers); turning them back into text is the consumer's job.
+      console.log(`key:   ${message.key?.length} bytes -> "${message.key}"`);
+      console.log(`value: ${message.value?.length} bytes -> "${message.value}"`);
+      for (const [name, bytes] of Object.entries(message.headers ?? {})) {
+        console.log(`header ${name} = ${bytes?.toString()}`);
+      }
+      resolve();
+    },
+  });
+});
+await consumer.disconnect();
