@@ -14,6 +14,8 @@ export interface QueuedJob {
 export class RunQueue {
   private readonly waiting = new Map<string, QueuedJob[]>();
   private readonly turnOrder: string[] = [];
+  /** Last position told to each waiting job, so a job hears only about changes. */
+  private readonly told = new WeakMap<QueuedJob, number>();
   private active = 0;
   private size = 0;
   readonly concurrency: number;
@@ -88,8 +90,14 @@ export class RunQueue {
 
   private launch(job: QueuedJob): void {
     this.active++;
-    job
-      .run()
+    let running: Promise<void>;
+    try {
+      running = job.run();
+    } catch {
+      // A job that throws before returning a promise must still free its worker.
+      running = Promise.resolve();
+    }
+    running
       .catch(() => {})
       .finally(() => {
         this.active--;
@@ -104,6 +112,10 @@ export class RunQueue {
   }
 
   private announce(): void {
-    this.order().forEach((job, position) => job.onPosition(position));
+    this.order().forEach((job, position) => {
+      if (this.told.get(job) === position) return;
+      this.told.set(job, position);
+      job.onPosition(position);
+    });
   }
 }
