@@ -10,10 +10,13 @@ import { ClusterError } from "./cluster/index.ts";
 import { ApiError } from "./errors.ts";
 import { clusterRoutes, healthRoutes, type ClusterRouteDeps } from "./routes/cluster.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { sessionRoutes } from "./routes/session.ts";
+import type { SessionJanitor } from "./session/cleanup.ts";
 import type { RunManager } from "./runs/manager.ts";
 
 export interface AppDeps extends ClusterRouteDeps {
   runs: RunManager;
+  janitor: SessionJanitor;
   /** Folder of the built site (dist/); omitted in API-only tests. */
   siteDir?: string;
 }
@@ -24,6 +27,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api/runs", runRoutes(deps.runs));
   app.route("/api/health", healthRoutes(deps));
   app.route("/api/cluster", clusterRoutes(deps));
+  app.route("/api/session", sessionRoutes(deps.config, deps.janitor));
   app.all("/api/*", (c) => c.json({ error: `No API endpoint ${c.req.method} ${c.req.path}.` }, 404));
 
   if (deps.siteDir && fs.existsSync(deps.siteDir)) {

@@ -11,6 +11,7 @@ import { RunManager } from "./runs/manager.ts";
 import { RunQueue } from "./runs/queue.ts";
 import { createEngine } from "./sandbox/index.ts";
 import type { Engine } from "./sandbox/types.ts";
+import { SessionJanitor } from "./session/cleanup.ts";
 import { labSessionFor } from "./session/index.ts";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
@@ -34,6 +35,8 @@ export async function startServer(config: Config, options: { owned: boolean; pro
   await cluster.up(progress);
   const engine = await createEngine(config, progress);
   const inspector = new ClusterInspector(() => cluster.bootstrap);
+  const janitor = new SessionJanitor(() => cluster.bootstrap);
+  if (config.COURSE_MODE === "classroom") janitor.start(config.SESSION_IDLE_MINUTES);
   const queue = new RunQueue(config.RUN_CONCURRENCY || defaultConcurrency(), config.RUN_QUEUE_LIMIT);
   const runs = new RunManager({
     engine,
@@ -47,8 +50,9 @@ export async function startServer(config: Config, options: { owned: boolean; pro
     brokers: () => cluster.bootstrap,
     labSession: (session) => labSessionFor(config.COURSE_MODE, session),
     exerciseCheck: exerciseCheckSource,
+    touch: (session) => janitor.touch(labSessionFor(config.COURSE_MODE, session)),
   });
-  const app = createApp({ config, cluster, inspector, engine, runs, siteDir: options.siteDir ?? path.join(repoRoot, "dist") });
+  const app = createApp({ config, cluster, inspector, engine, runs, janitor, siteDir: options.siteDir ?? path.join(repoRoot, "dist") });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });
@@ -58,7 +62,11 @@ export async function startServer(config: Config, options: { owned: boolean; pro
     cluster,
     engine,
     async close({ stopCluster = options.owned } = {}) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      janitor.stop();
+      const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Open run streams would hold close() forever; the runs are being cancelled anyway.
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closing;
       await engine.close();
       await inspector.reset();
       if (stopCluster) await cluster.down(progress);

@@ -1,0 +1,42 @@
+/**
+ * Lesson checks that stop brokers: the learner presses Stop in the cluster panel, runs the snippet, then
+ * presses Start. They run alone, after every other check, because a stopped broker affects every run.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { assertExpectations, cleanUpSession, runSnippet, snippetLocator } from "../support/lesson-driver.ts";
+import { loadLessons } from "../support/manifest.ts";
+
+const lessons = loadLessons().filter((l) => l.snippets.some((s) => s.stopBrokers.length > 0));
+
+async function brokerUp(page: Page, id: number): Promise<boolean> {
+  const health = (await (await page.request.get("/api/health")).json()) as { cluster: { brokers: { id: number; up: boolean }[] } };
+  return health.cluster.brokers.find((b) => b.id === id)?.up ?? false;
+}
+
+async function setBroker(page: Page, id: number, action: "Stop" | "Start"): Promise<void> {
+  await page.getByRole("button", { name: `${action} broker ${id}` }).click();
+  await expect.poll(() => brokerUp(page, id), { timeout: 90_000, message: `broker ${id} did not ${action.toLowerCase()}` }).toBe(action === "Start");
+}
+
+test.describe.configure({ mode: "serial" });
+
+for (const lesson of lessons) {
+  for (const snippet of lesson.snippets.filter((s) => s.stopBrokers.length > 0)) {
+    test(`${lesson.id} › snippet ${snippet.file} with broker(s) ${snippet.stopBrokers.join(", ")} stopped`, async ({ page }) => {
+      test.setTimeout((snippet.timeoutSeconds + 240) * 1000);
+      await page.goto(lesson.url);
+      try {
+        for (const id of snippet.stopBrokers) await setBroker(page, id, "Stop");
+        const outcome = await runSnippet(page, snippetLocator(page, snippet.id), (snippet.timeoutSeconds + 10) * 1000);
+        assertExpectations(lesson, snippet, outcome);
+      } finally {
+        for (const id of snippet.stopBrokers) if (!(await brokerUp(page, id))) await setBroker(page, id, "Start");
+        await cleanUpSession(page);
+      }
+    });
+  }
+}
+
+test("fault lessons leave every broker running", async ({ page }) => {
+  for (const id of [1, 2, 3]) expect(await brokerUp(page, id), `broker ${id} is still down`).toBe(true);
+});

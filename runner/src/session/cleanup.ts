@@ -1,0 +1,53 @@
+/**
+ * Deletes a session's topics and consumer groups: on request (DELETE /api/session, "reset my lab") and, in
+ * classroom mode, for sessions idle longer than SESSION_IDLE_MINUTES.
+ */
+import { Kafka, logLevel } from "kafkajs";
+
+export class SessionJanitor {
+  private readonly lastSeen = new Map<string, number>();
+  private readonly bootstrap: () => readonly string[];
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(bootstrap: () => readonly string[]) {
+    this.bootstrap = bootstrap;
+  }
+
+  /** Records activity for a session prefix (e.g. "s-0123…"). */
+  touch(prefix: string): void {
+    if (prefix) this.lastSeen.set(prefix, Date.now());
+  }
+
+  /** Deletes every topic and group whose name starts with `${prefix}.`; returns what was deleted. */
+  async purge(prefix: string): Promise<{ topics: string[]; groups: string[] }> {
+    const kafka = new Kafka({ clientId: "offset-janitor", brokers: [...this.bootstrap()], logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const mine = (name: string) => name.startsWith(`${prefix}.`);
+      const topics = (await admin.listTopics()).filter(mine);
+      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter(mine);
+      if (groups.length) await admin.deleteGroups(groups).catch(() => {});
+      if (topics.length) await admin.deleteTopics({ topics, timeout: 15_000 });
+      this.lastSeen.delete(prefix);
+      return { topics, groups };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Starts purging sessions idle for longer than `idleMinutes`, checking once a minute. */
+  start(idleMinutes: number): void {
+    this.timer = setInterval(() => {
+      const cutoff = Date.now() - idleMinutes * 60_000;
+      for (const [prefix, seen] of this.lastSeen) {
+        if (seen < cutoff) void this.purge(prefix).catch((error: unknown) => console.error(`[runner] could not clean up ${prefix}:`, error));
+      }
+    }, 60_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

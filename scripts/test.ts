@@ -1,0 +1,137 @@
+/**
+ * `npm test`: everything, in order, against real parts.
+ *   1. type-check the runner, the site scripts and every lesson snippet;  2. build the site;  3. unit tests;
+ *   4. start the course exactly as `npm start` does, on test ports (its own 3-node cluster, classroom mode,
+ *      fault injection on);  5. integration, sandbox and hostile tests against it;  6. the lesson checks and
+ *      learner-experience specs in Chromium through `check:lessons --base-url`;  7. stop it and prove that no
+ *      Kafka JVM is left.
+ * The last line is "N passed, N failed".
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { checkLessons } from "./check-lessons.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const TEST_PORT = Number(process.env.OFFSET_TEST_PORT ?? 4399);
+const TEST_KAFKA_PORT = Number(process.env.OFFSET_TEST_KAFKA_PORT ?? 49092);
+const baseUrl = `http://127.0.0.1:${TEST_PORT}`;
+const totals = { passed: 0, failed: 0 };
+const failures: string[] = [];
+
+function step(title: string): void {
+  console.log(`\n━━ ${title} ━━`);
+}
+
+function record(name: string, ok: boolean, passed: number, failed: number): void {
+  totals.passed += passed;
+  totals.failed += failed + (ok || failed > 0 ? 0 : 1);
+  if (!ok) failures.push(name);
+}
+
+function run(name: string, command: string, args: string[], env: Record<string, string> = {}): { ok: boolean; output: string } {
+  const result = spawnSync(command, args, { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+  const output = `${result.stdout}${result.stderr}`;
+  process.stdout.write(output);
+  return { ok: result.status === 0, output };
+}
+
+/** Reads vitest's "Tests  N passed | M failed" line. */
+function vitestCounts(output: string): { passed: number; failed: number } {
+  const clean = output.replace(/\u001b\[[0-9;]*m/g, "");
+  const line = /Tests\s+(.*)\(\d+\)/.exec(clean)?.[1] ?? "";
+  return { passed: Number(/(\d+) passed/.exec(line)?.[1] ?? 0), failed: Number(/(\d+) failed/.exec(line)?.[1] ?? 0) };
+}
+
+function vitest(name: string, project: string, env: Record<string, string> = {}): void {
+  step(name);
+  const { ok, output } = run(name, process.execPath, [path.join(root, "node_modules/vitest/vitest.mjs"), "run", "--project", project], env);
+  const counts = vitestCounts(output);
+  record(name, ok, counts.passed, counts.failed);
+}
+
+/** Starts the course as `npm start` does, on the test ports, and resolves once it serves. */
+async function startCourse(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(root, "runner/src/cli/start.ts")], {
+    cwd: root,
+    env: { ...process.env, PORT: String(TEST_PORT), KAFKA_PORT: String(TEST_KAFKA_PORT), COURSE_MODE: "classroom", FAULT_INJECTION: "on" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (chunk: Buffer) => process.stdout.write(chunk));
+  child.stderr!.on("data", (chunk: Buffer) => process.stderr.write(chunk));
+  const deadline = Date.now() + 10 * 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The course exited while starting (code ${child.exitCode}).`);
+    const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("The course did not start within 10 minutes.");
+}
+
+async function stopCourse(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGINT");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+/** Kafka JVMs still running with a properties file from the test cluster's folder. */
+function leftoverJvms(): number[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const cmd = fs.readFileSync(`/proc/${p}/cmdline`, "utf8");
+        return cmd.includes("kafka.Kafka") && cmd.includes(`cluster-${TEST_KAFKA_PORT}`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+async function main(): Promise<void> {
+  step("Type-check (runner, site scripts, lesson snippets)");
+  const typecheck = run("typecheck", process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "tsconfig.json"]);
+  record("typecheck", typecheck.ok, typecheck.ok ? 1 : 0, 0);
+
+  step("Build the site");
+  const build = run("build", process.execPath, [path.join(root, "node_modules/astro/bin/astro.mjs"), "build", "--silent"]);
+  record("site build", build.ok, build.ok ? 1 : 0, 0);
+
+  vitest("Unit tests", "unit");
+
+  step(`Start the course on ${baseUrl} (Kafka on ${TEST_KAFKA_PORT}…${TEST_KAFKA_PORT + 2})`);
+  let course: ChildProcess | undefined;
+  try {
+    course = await startCourse();
+    vitest("Integration, sandbox and hostile tests (real cluster)", "integration", { OFFSET_TEST_URL: baseUrl, OFFSET_TEST_KAFKA_PORT: String(TEST_KAFKA_PORT) });
+
+    step("Lesson checks and learner-experience specs (Chromium, via check:lessons --base-url)");
+    const result = await checkLessons({ baseUrl, projects: ["lessons", "ux", "faults"], workers: 2 });
+    console.log(`\n${result.table}`);
+    record("lesson checks", result.exitCode === 0 && result.failed === 0, result.passed, result.failed + result.flaky);
+  } catch (error) {
+    console.error((error as Error).message);
+    record("course start", false, 0, 0);
+  } finally {
+    step("Stop the course");
+    if (course) await stopCourse(course);
+    const left = leftoverJvms();
+    record("no Kafka JVM left behind", left.length === 0, left.length === 0 ? 1 : 0, 0);
+    if (left.length) console.error(`Kafka JVMs still running: ${left.join(", ")}`);
+    else console.log("No Kafka JVM is left running.");
+  }
+
+  if (failures.length) console.log(`\nFailed: ${failures.join("; ")}`);
+  console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
+  process.exit(failures.length ? 1 : 0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
