@@ -1,0 +1,26 @@
+// Flat ESLint config with type-aware rules for the runner, the scripts and the site's client code.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", ".astro/", "node_modules/", "e2e/artifacts/", "bench/results/", "**/*.mjs", "**/*.astro"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      // Lesson snippets and checks are teaching code that prints with console; that is their job.
+      "no-console": "off",
+    },
+  },
+  {
+    files: ["content/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-non-null-assertion": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+    },
+  },
+);
