@@ -5,6 +5,8 @@
 import { kafkaEventSchema, type KafkaEvent } from "../protocol/index.ts";
 
 export const EVENT_PREFIX = "\u001eoffset:";
+/** Longest line held back as a possible event; longer ones are text (events are small). */
+export const MAX_EVENT_LINE = 64 * 1024;
 
 export class StdoutDemux {
   private pending = "";
@@ -22,7 +24,8 @@ export class StdoutDemux {
     const lastNewline = data.lastIndexOf("\n");
     if (lastNewline === -1) {
       // No complete line yet. Plain text can stream now unless it might be the start of an event line.
-      if (EVENT_PREFIX.startsWith(data.slice(0, EVENT_PREFIX.length)) || data.startsWith(EVENT_PREFIX)) this.pending = data;
+      const maybeEvent = EVENT_PREFIX.startsWith(data.slice(0, EVENT_PREFIX.length)) || data.startsWith(EVENT_PREFIX);
+      if (maybeEvent && data.length <= MAX_EVENT_LINE) this.pending = data;
       else {
         this.pending = "";
         this.onText(data);
@@ -40,7 +43,7 @@ export class StdoutDemux {
       } else text += line;
     }
     if (text) this.onText(text);
-    if (this.pending && !this.pending.startsWith(EVENT_PREFIX.slice(0, this.pending.length))) {
+    if (this.pending && (!this.pending.startsWith(EVENT_PREFIX.slice(0, this.pending.length)) || this.pending.length > MAX_EVENT_LINE)) {
       this.onText(this.pending);
       this.pending = "";
     }
