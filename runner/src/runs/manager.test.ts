@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { ApiError } from "../errors.ts";
+import type { RunEvent } from "../protocol/index.ts";
+import { FakeEngine, forever } from "../sandbox/fake-engine.ts";
+import { RunManager } from "./manager.ts";
+import { RunQueue } from "./queue.ts";
+
+function manager(engine: FakeEngine, queue = new RunQueue(1, 1)) {
+  return new RunManager({
+    engine,
+    queue,
+    limits: { timeoutMs: 1_000, outputBytes: 1_000, memoryMb: 64, maxProcesses: 8 },
+    brokers: () => ["127.0.0.1:19092"],
+    labSession: (session) => `s-${session}`,
+    exerciseCheck: async () => undefined,
+  });
+}
+
+async function drain(events: AsyncIterable<RunEvent>): Promise<RunEvent[]> {
+  const all: RunEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+describe("RunManager with a fake engine", () => {
+  it("streams start, output and end, and passes the learner's brokers and session to the engine", async () => {
+    const engine = new FakeEngine();
+    const run = manager(engine).create({ code: "console.log(1)", lang: "ts" }, "abc");
+    const events = await drain(run.events);
+    expect(events.map((e) => e.event)).toEqual(["start", "stdout", "end"]);
+    expect(events.at(-1)).toMatchObject({ event: "end", data: { reason: "ok", exitCode: 0 } });
+    expect(engine.calls[0]?.env).toEqual({ LAB_BROKERS: "127.0.0.1:19092", LAB_SESSION: "s-abc" });
+  });
+
+  it("reports a transpile error as an ended run without calling the engine", async () => {
+    const engine = new FakeEngine();
+    const events = await drain(manager(engine).create({ code: "const = ;", lang: "ts" }, "abc").events);
+    expect(events.at(-1)).toMatchObject({ event: "end", data: { reason: "error" } });
+    expect(engine.calls).toHaveLength(0);
+  });
+
+  it("answers 429 when the queue is full, and a queued run can be cancelled", async () => {
+    const runs = manager(new FakeEngine(forever));
+    const running = runs.create({ code: "1", lang: "ts" }, "a");
+    const waiting = runs.create({ code: "2", lang: "ts" }, "b");
+    expect(() => runs.create({ code: "3", lang: "ts" }, "c")).toThrow(ApiError);
+    waiting.cancel();
+    const waited = await drain(waiting.events);
+    expect(waited.map((e) => e.event)).toEqual(["queue", "end"]);
+    expect(waited.at(-1)).toMatchObject({ data: { reason: "cancelled" } });
+    running.cancel();
+    expect((await drain(running.events)).at(-1)).toMatchObject({ data: { reason: "cancelled" } });
+  });
+});
