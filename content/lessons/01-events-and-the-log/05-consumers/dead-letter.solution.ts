@@ -1,0 +1,48 @@
+import { freshTopic, groupId, kafka } from "lab";
+
+// Setup: ten readings, one of which is not JSON (a "poison pill").
+const topic = await freshTopic("readings", { partitions: 1 });
+const deadLetters = await freshTopic("readings-dlq", { partitions: 1 });
+const producer = kafka.producer();
+await producer.connect();
+const values = [18.5, 19, 19.5, 20, 20.5, 21, 21.5, 22, 22.5].map((celsius) => JSON.stringify({ celsius }));
+values.splice(4, 0, "celsius=20.25"); // offset 4 is not JSON
+await producer.send({ topic, messages: values.map((value) => ({ value })) });
+
+const consumer = kafka.consumer({ groupId: groupId("reading-processor"), maxWaitTimeInMs: 300 });
+await consumer.connect();
+await consumer.subscribe({ topic, fromBeginning: true });
+
+let sum = 0;
+let handled = 0;
+await new Promise<void>((resolve) => {
+  const timer = setTimeout(resolve, 10_000); // give up after 10 s
+  // An error thrown from eachMessage that is not a Kafka error stops ("crashes") the consumer.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    console.log(`The consumer crashed: ${payload.error.message}`);
+    clearTimeout(timer);
+    resolve();
+  });
+  void consumer.run({
+    eachMessage: async ({ message }) => {
+      try {
+        const reading = JSON.parse(message.value!.toString()) as { celsius: number };
+        sum += reading.celsius;
+      } catch (error) {
+        // Park the record where someone can inspect it, note why, and move on.
+        await producer.send({
+          topic: deadLetters,
+          messages: [{ value: message.value, headers: { error: (error as Error).message, "source-offset": message.offset } }],
+        });
+        console.log(`Offset ${message.offset} is not JSON: sent to the dead-letter topic`);
+      }
+      if (++handled === values.length) {
+        clearTimeout(timer);
+        resolve();
+      }
+    },
+  });
+});
+await consumer.disconnect();
+await producer.disconnect();
+console.log(`Handled ${handled} of ${values.length} records; sum of good readings ${sum}`);
