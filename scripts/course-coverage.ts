@@ -1,0 +1,91 @@
+/**
+ * Reads the content tree and reports, per lesson, its snippets, exercises and checks. `npm test` fails (through
+ * course-coverage.test.ts) when a lesson, snippet or exercise loses what makes it checkable.
+ * Run it directly for the table: node scripts/course-coverage.ts
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+
+export const lessonsRoot = path.resolve(import.meta.dirname, "../content/lessons");
+
+export interface LessonCoverage {
+  id: string;
+  dir: string;
+  title: string;
+  snippets: { file: string; exists: boolean; embedded: boolean; expectations: number }[];
+  exercises: { id: string; starter: boolean; solution: boolean; check: boolean; embedded: boolean; hints: number }[];
+  /** .ts files in the folder that no snippet or exercise declares. */
+  orphans: string[];
+  later: string[];
+}
+
+interface Frontmatter {
+  title?: string;
+  later?: string[];
+  snippets?: { file: string; expect?: { stdout?: string[]; produced?: number; reason?: string } }[];
+  exercises?: { id: string; hints?: string[] }[];
+}
+
+const strip = (name: string) => name.replace(/^\d+-/, "");
+
+/** Every lesson folder (NN-part/NN-lesson/index.mdx), in course order. */
+export function lessonDirs(): string[] {
+  return fs
+    .readdirSync(lessonsRoot)
+    .filter((part) => /^\d+-/.test(part))
+    .sort()
+    .flatMap((part) =>
+      fs
+        .readdirSync(path.join(lessonsRoot, part))
+        .filter((lesson) => /^\d+-/.test(lesson) && fs.existsSync(path.join(lessonsRoot, part, lesson, "index.mdx")))
+        .sort()
+        .map((lesson) => path.join(lessonsRoot, part, lesson)),
+    );
+}
+
+export function readFrontmatter(mdx: string): Frontmatter {
+  const match = /^---\n([\s\S]*?)\n---/.exec(mdx);
+  return match ? ((parse(match[1]!) as Frontmatter | null) ?? {}) : {};
+}
+
+export function coverage(): LessonCoverage[] {
+  return lessonDirs().map((dir) => {
+    const mdx = fs.readFileSync(path.join(dir, "index.mdx"), "utf8");
+    const data = readFrontmatter(mdx);
+    const has = (file: string) => fs.existsSync(path.join(dir, file));
+    const snippets = (data.snippets ?? []).map((s) => ({
+      file: s.file,
+      exists: has(s.file),
+      embedded: new RegExp(`file=["']${s.file.replace(/\./g, "\\.")}["']`).test(mdx),
+      expectations: (s.expect?.stdout?.length ?? 0) + (s.expect?.produced !== undefined ? 1 : 0),
+    }));
+    const exercises = (data.exercises ?? []).map((e) => ({
+      id: e.id,
+      starter: has(`${e.id}.ts`),
+      solution: has(`${e.id}.solution.ts`),
+      check: has(`${e.id}.check.ts`),
+      embedded: new RegExp(`<Exercise[^>]*id=["']${e.id}["']`).test(mdx),
+      hints: e.hints?.length ?? 0,
+    }));
+    const declared = new Set([...snippets.map((s) => s.file), ...exercises.flatMap((e) => [`${e.id}.ts`, `${e.id}.solution.ts`, `${e.id}.check.ts`])]);
+    const orphans = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && !declared.has(f));
+    const rel = path.relative(lessonsRoot, dir).split(path.sep).map(strip).join("/");
+    return { id: rel, dir, title: data.title ?? rel, snippets, exercises, orphans, later: data.later ?? [] };
+  });
+}
+
+/** The coverage table printed by `node scripts/course-coverage.ts`. */
+export function coverageTable(rows: LessonCoverage[]): string {
+  const width = Math.max(...rows.map((r) => r.id.length), 6);
+  const lines = [`${"lesson".padEnd(width)}  snippets  exercises  checks  later`];
+  for (const r of rows) {
+    const checks = r.exercises.filter((e) => e.check).length;
+    lines.push(`${r.id.padEnd(width)}  ${String(r.snippets.length).padStart(8)}  ${String(r.exercises.length).padStart(9)}  ${String(checks).padStart(6)}  ${r.later.join(", ")}`);
+  }
+  const sum = (f: (r: LessonCoverage) => number) => rows.reduce((n, r) => n + f(r), 0);
+  lines.push(`${"total".padEnd(width)}  ${String(sum((r) => r.snippets.length)).padStart(8)}  ${String(sum((r) => r.exercises.length)).padStart(9)}  ${String(sum((r) => r.exercises.filter((e) => e.check).length)).padStart(6)}  ${rows.length} lessons`);
+  return lines.join("\n");
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(coverageTable(coverage()));
