@@ -12,13 +12,14 @@ async function readTopics(names: string[]): Promise<Map<string, Row[]>> {
   await admin.disconnect();
   const rows = new Map<string, Row[]>(names.map((name) => [name, []]));
   if (expected === 0) return rows;
-  const consumer = kafka.consumer({ groupId: groupId(`check-${Date.now()}`) });
+  const consumer = kafka.consumer({ groupId: groupId("large-payments-check") });
   await consumer.connect();
   await consumer.subscribe({ topics: names, fromBeginning: true });
   let seen = 0;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 10_000);
     void consumer.run({
+      autoCommit: false,
       eachMessage: async ({ topic: name, partition, message }) => {
         rows.get(name)!.push({ key: message.key?.toString() ?? null, partition, value: JSON.parse(String(message.value)) });
         if (++seen === expected) {

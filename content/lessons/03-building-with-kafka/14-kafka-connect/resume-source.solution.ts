@@ -1,0 +1,62 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freshTopic, groupId, kafka } from "lab";
+
+const data = await freshTopic("connect-lines", { partitions: 1 });
+const offsets = await freshTopic("connect-lines-offsets", { partitions: 1, configs: { "cleanup.policy": "compact" } });
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "connect-"));
+const file = path.join(dir, "lines.txt");
+const offsetKey = JSON.stringify(["lines-source", { filename: "lines.txt" }]);
+
+const producer = kafka.producer();
+await producer.connect();
+
+/** The position last stored under offsetKey, or 0 when the task has never stored one. */
+async function storedPosition(): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const [end] = await admin.fetchTopicOffsets(offsets);
+  await admin.disconnect();
+  if (Number(end!.high) === 0) return 0;
+  let position = 0;
+  const reader = kafka.consumer({ groupId: groupId("lines-offset-reader") });
+  await reader.connect();
+  await reader.subscribe({ topic: offsets, fromBeginning: true });
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    void reader.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => {
+        if (String(message.key) === offsetKey) position = (JSON.parse(String(message.value)) as { position: number }).position;
+        if (Number(message.offset) === Number(end!.high) - 1) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  await reader.disconnect();
+  return position;
+}
+
+/** One poll of the source task. */
+async function poll(): Promise<void> {
+  // Resume from the source offset stored by the previous poll (0 the first time).
+  const start = await storedPosition();
+  const text = fs.readFileSync(file, "utf8").slice(start);
+  const complete = text.slice(0, text.lastIndexOf("\n") + 1);
+  const lines = complete.split("\n").filter(Boolean);
+  if (lines.length === 0) return;
+  await producer.send({ topic: data, messages: lines.map((line) => ({ value: line })) });
+  const position = start + Buffer.byteLength(complete);
+  await producer.send({ topic: offsets, messages: [{ key: offsetKey, value: JSON.stringify({ position }) }] });
+  console.log(`poll: started at byte ${start}, produced ${lines.length} line(s)`);
+}
+
+fs.writeFileSync(file, "line 1\nline 2\nline 3\n");
+await poll(); // the first run of the task
+fs.appendFileSync(file, "line 4\nline 5\n");
+await poll(); // the task restarts later: it must pick up only the new lines
+await producer.disconnect();
+fs.rmSync(dir, { recursive: true, force: true });
