@@ -29,7 +29,7 @@ function record(name: string, ok: boolean, passed: number, failed: number): void
   if (!ok) failures.push(name);
 }
 
-function run(name: string, command: string, args: string[], env: Record<string, string> = {}): { ok: boolean; output: string } {
+function run(command: string, args: string[], env: Record<string, string> = {}): { ok: boolean; output: string } {
   const result = spawnSync(command, args, { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
   const output = `${result.stdout}${result.stderr}`;
   process.stdout.write(output);
@@ -45,7 +45,7 @@ function vitestCounts(output: string): { passed: number; failed: number } {
 
 function vitest(name: string, project: string, env: Record<string, string> = {}): void {
   step(name);
-  const { ok, output } = run(name, process.execPath, [path.join(root, "node_modules/vitest/vitest.mjs"), "run", "--project", project], env);
+  const { ok, output } = run(process.execPath, [path.join(root, "node_modules/vitest/vitest.mjs"), "run", "--project", project], env);
   const counts = vitestCounts(output);
   record(name, ok, counts.passed, counts.failed);
 }
@@ -95,11 +95,13 @@ function leftoverJvms(): number[] {
 
 async function main(): Promise<void> {
   step("Type-check (runner, site scripts, lesson snippets)");
-  const typecheck = run("typecheck", process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "tsconfig.json"]);
-  record("typecheck", typecheck.ok, typecheck.ok ? 1 : 0, 0);
+  for (const project of ["tsconfig.json", "tsconfig.content.json"]) {
+    const typecheck = run(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", project]);
+    record(`typecheck (${project})`, typecheck.ok, typecheck.ok ? 1 : 0, 0);
+  }
 
   step("Build the site");
-  const build = run("build", process.execPath, [path.join(root, "node_modules/astro/bin/astro.mjs"), "build", "--silent"]);
+  const build = run(process.execPath, [path.join(root, "node_modules/astro/bin/astro.mjs"), "build", "--silent"]);
   record("site build", build.ok, build.ok ? 1 : 0, 0);
 
   vitest("Unit tests", "unit");
