@@ -65,4 +65,3 @@ describe.skipIf(!compose)(`docker compose config (${compose?.join(" ") ?? "no co
     }
   });
 });
-

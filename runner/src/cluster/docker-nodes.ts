@@ -42,7 +42,15 @@ export interface NodeSpec {
 }
 
 /** Properties the docker nodes set themselves; everything else comes from the local backend's server.properties. */
-const DOCKER_ONLY = new Set(["node.id", "listeners", "advertised.listeners", "listener.security.protocol.map", "inter.broker.listener.name", "controller.quorum.voters", "log.dirs"]);
+const DOCKER_ONLY = new Set([
+  "node.id",
+  "listeners",
+  "advertised.listeners",
+  "listener.security.protocol.map",
+  "inter.broker.listener.name",
+  "controller.quorum.voters",
+  "log.dirs",
+]);
 
 /** Describes node `id` when broker 1 is published on host port `base`. */
 export function nodeSpec(id: number, base = DEFAULT_KAFKA_PORT): NodeSpec {
@@ -71,7 +79,13 @@ export function nodeSpec(id: number, base = DEFAULT_KAFKA_PORT): NodeSpec {
     env,
     memoryMb: MEMORY_MB,
     // A bash TCP probe costs nothing; a Kafka CLI health check would start a JVM every few seconds per node.
-    healthcheck: { test: ["CMD", "bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${INTERNAL_PORT}`], intervalS: 2, timeoutS: 3, retries: 30, startPeriodS: 60 },
+    healthcheck: {
+      test: ["CMD", "bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${INTERNAL_PORT}`],
+      intervalS: 2,
+      timeoutS: 3,
+      retries: 30,
+      startPeriodS: 60,
+    },
   };
 }
 
