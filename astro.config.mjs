@@ -40,6 +40,7 @@ export default defineConfig({
       logo: { src: "./src/assets/logo.svg", replacesTitle: false },
       sidebar: sidebarFromContent(),
       customCss: ["./src/styles/course.css"],
+      components: { Sidebar: "./src/components/overrides/Sidebar.astro" },
       pagination: true,
       lastUpdated: false,
     }),

@@ -4,3 +4,15 @@ export interface CodeEditor {
   setValue(value: string): void;
   focus(): void;
 }
+
+/** How the editor reports back to the snippet that owns it. */
+export interface EditorHooks {
+  /** Accessible name of the editor. */
+  label: string;
+  /** The text changed (typing, paste, undo, setValue). */
+  onChange(value: string): void;
+  /** Ctrl/Cmd+Enter inside the editor. */
+  onRun(): void;
+  /** Escape with no popup open: move focus back to the snippet's toolbar. */
+  onLeave(): void;
+}

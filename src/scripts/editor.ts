@@ -1,21 +1,43 @@
-/** The code editor, loaded on first interaction. A plain textarea for now; keeps the CodeEditor contract. */
-import type { CodeEditor } from "./editor-types.ts";
+/**
+ * The code editor: Monaco with kafkajs and `lab` types. The snippet element imports this module dynamically on a
+ * learner's first interaction; Monaco itself arrives through monaco/load.ts.
+ */
+import type { CodeEditor, EditorHooks } from "./editor-types.ts";
+import { loadMonaco } from "./monaco/load.ts";
 
-export async function createEditor(host: HTMLElement, value: string, onChange: (value: string) => void): Promise<CodeEditor> {
-  const textarea = document.createElement("textarea");
-  textarea.className = "snippet-textarea";
-  textarea.spellcheck = false;
-  textarea.value = value;
-  textarea.rows = Math.min(30, value.split("\n").length + 1);
-  textarea.setAttribute("aria-label", "Snippet code");
-  textarea.addEventListener("input", () => onChange(textarea.value));
-  host.replaceChildren(textarea);
+let models = 0;
+
+export async function createEditor(host: HTMLElement, value: string, hooks: EditorHooks): Promise<CodeEditor> {
+  const monaco = await loadMonaco();
+  // Each snippet gets its own file so the language service treats it as a separate module.
+  const model = monaco.editor.createModel(value, "typescript", monaco.Uri.parse(`file:///snippet-${++models}.ts`));
+  host.replaceChildren();
+  const editor = monaco.editor.create(host, {
+    model,
+    automaticLayout: true,
+    minimap: { enabled: false },
+    scrollBeyondLastLine: false,
+    fontSize: 14,
+    lineNumbersMinChars: 3,
+    tabSize: 2,
+    fixedOverflowWidgets: true,
+    renderLineHighlightOnlyWhenFocus: true,
+    scrollbar: { alwaysConsumeMouseWheel: false },
+    ariaLabel: hooks.label,
+  });
+  // The editor grows with its content, so the page scrolls rather than a box inside it.
+  const fit = (): void => {
+    host.style.height = `${Math.min(640, Math.max(120, editor.getContentHeight()))}px`;
+  };
+  editor.onDidContentSizeChange(fit);
+  fit();
+  editor.onDidChangeModelContent(() => hooks.onChange(editor.getValue()));
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, hooks.onRun);
+  // Tab indents inside the editor, so Escape is the keyboard way out (when no popup is open to close first).
+  editor.addCommand(monaco.KeyCode.Escape, hooks.onLeave, "!suggestWidgetVisible && !parameterHintsVisible && !findWidgetVisible && !markersNavigationVisible");
   return {
-    getValue: () => textarea.value,
-    setValue: (next) => {
-      textarea.value = next;
-      onChange(next);
-    },
-    focus: () => textarea.focus(),
+    getValue: () => editor.getValue(),
+    setValue: (next) => editor.setValue(next),
+    focus: () => editor.focus(),
   };
 }

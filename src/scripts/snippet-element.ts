@@ -1,19 +1,21 @@
 /**
- * <offset-snippet>: the static, highlighted code becomes an editor on first interaction, and Run streams the
- * output into the panel below. The editor itself loads lazily (see editor.ts), never at page load.
+ * <offset-snippet>: the static, highlighted code becomes an editor on first interaction (Edit, a click in the code,
+ * or Run), and Run streams the output into the panel below. The editor loads lazily (editor.ts), never at page load.
  */
 import { endReasonText, type RunEvent } from "../../runner/src/protocol/index.ts";
+import type { CodeEditor } from "./editor-types.ts";
+import { OutputPanel } from "./output-panel.ts";
 import { RunError, streamRun } from "./run-client.ts";
 import { loadEdit, recordProgress, saveEdit } from "./storage.ts";
-import type { CodeEditor } from "./editor-types.ts";
 
 class OffsetSnippet extends HTMLElement {
   private original = "";
   private editor: CodeEditor | undefined;
+  private opening: Promise<CodeEditor> | undefined;
   private controller: AbortController | undefined;
   private runId: string | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
-  private followOutput = true;
+  private output!: OutputPanel;
 
   private get snippetId(): string {
     return this.dataset.snippetId ?? "";
@@ -21,20 +23,22 @@ class OffsetSnippet extends HTMLElement {
 
   connectedCallback(): void {
     this.original = JSON.parse(this.querySelector("script[data-original]")?.textContent ?? '""') as string;
+    this.output = new OutputPanel(this.region("output"));
     this.button("run").addEventListener("click", () => void this.run());
     this.button("stop").addEventListener("click", () => void this.stop());
     this.button("edit").addEventListener("click", () => void this.openEditor(true));
-    this.button("reset").addEventListener("click", () => void this.reset());
+    this.button("reset").addEventListener("click", () => this.reset());
     this.button("copy").addEventListener("click", () => void this.copy());
+    this.region("static").addEventListener("click", (event) => {
+      // The code block's own copy button and text selection are not requests to edit.
+      if ((event.target as Element).closest("button") || String(getSelection() ?? "")) return;
+      void this.openEditor(true);
+    });
     this.addEventListener("keydown", (event) => {
       if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
         event.preventDefault();
         void this.run();
       }
-    });
-    const log = this.region("log");
-    log.addEventListener("scroll", () => {
-      this.followOutput = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
     });
     // An edit from an earlier visit shows at once, so nothing the learner wrote looks lost.
     if (loadEdit(this.snippetId) !== undefined) void this.openEditor(false);
@@ -54,19 +58,35 @@ class OffsetSnippet extends HTMLElement {
     return this.editor?.getValue() ?? loadEdit(this.snippetId) ?? this.original;
   }
 
-  private async openEditor(focus: boolean): Promise<CodeEditor> {
-    if (!this.editor) {
-      const host = this.region("editor");
-      const { createEditor } = await import("./editor.ts");
-      this.editor = await createEditor(host, this.code(), (value) => {
+  private openEditor(focus: boolean): Promise<CodeEditor> {
+    this.opening ??= this.createEditor().catch((error: unknown) => {
+      this.opening = undefined;
+      this.button("edit").textContent = "Edit";
+      throw error;
+    });
+    if (focus) void this.opening.then((editor) => editor.focus());
+    return this.opening;
+  }
+
+  private async createEditor(): Promise<CodeEditor> {
+    const edit = this.button("edit");
+    edit.textContent = "Loading editor…";
+    edit.disabled = true;
+    const host = this.region("editor");
+    const { createEditor } = await import("./editor.ts");
+    host.hidden = false;
+    this.editor = await createEditor(host, this.code(), {
+      label: `Code of ${this.dataset.file ?? "the snippet"}. Ctrl+Enter runs it; Escape leaves the editor.`,
+      onChange: (value) => {
         saveEdit(this.snippetId, value, this.original);
         this.markModified();
-      });
-      this.region("static").hidden = true;
-      host.hidden = false;
-      this.button("edit").hidden = true;
-    }
-    if (focus) this.editor.focus();
+      },
+      onRun: () => void this.run(),
+      onLeave: () => this.button("run").focus(),
+    });
+    this.region("static").hidden = true;
+    edit.hidden = true;
+    this.dataset.editing = "true";
     return this.editor;
   }
 
@@ -83,9 +103,12 @@ class OffsetSnippet extends HTMLElement {
   }
 
   private async copy(): Promise<void> {
-    await navigator.clipboard.writeText(this.code()).catch(() => {});
     const button = this.button("copy");
-    button.textContent = "Copied";
+    const copied = await navigator.clipboard.writeText(this.code()).then(
+      () => true,
+      () => false,
+    );
+    button.textContent = copied ? "Copied ✓" : "Copy failed";
     setTimeout(() => (button.textContent = "Copy"), 1500);
   }
 
@@ -102,14 +125,10 @@ class OffsetSnippet extends HTMLElement {
     this.controller = new AbortController();
     this.runId = undefined;
     this.setRunning(true);
-    const panel = this.region("output");
-    panel.hidden = false;
-    const log = this.region("log");
-    log.replaceChildren();
-    this.followOutput = true;
+    this.output.begin();
     const started = performance.now();
-    this.status("Starting…", "running");
-    this.timer = setInterval(() => this.elapsed(performance.now() - started), 100);
+    this.output.status("Starting…", "running");
+    this.timer = setInterval(() => this.output.elapsed(performance.now() - started), 100);
     this.dispatchEvent(new CustomEvent("offset:run-start", { bubbles: true }));
     try {
       await streamRun(code, {
@@ -120,10 +139,11 @@ class OffsetSnippet extends HTMLElement {
       });
     } catch (error) {
       const message = error instanceof RunError ? error.message : `Unexpected problem: ${String(error)}`;
-      this.status(message, "failed");
+      this.dataset.reason = "unreachable";
+      this.output.status(message, "failed");
     } finally {
       clearInterval(this.timer);
-      this.elapsed(performance.now() - started);
+      this.output.elapsed(performance.now() - started);
       this.controller = undefined;
       this.runId = undefined;
       this.setRunning(false);
@@ -134,65 +154,42 @@ class OffsetSnippet extends HTMLElement {
   private handle(event: RunEvent): void {
     switch (event.event) {
       case "queue":
-        this.status(event.data.position === 0 ? "Next in line…" : `Waiting: ${event.data.position} run${event.data.position === 1 ? "" : "s"} ahead`, "running");
+        this.output.status(event.data.position === 0 ? "Next in line…" : `Waiting in line: ${event.data.position} run${event.data.position === 1 ? "" : "s"} ahead of yours`, "running");
         break;
       case "start":
-        this.status("Running…", "running");
+        this.output.status("Running…", "running");
         break;
       case "stdout":
       case "stderr":
-        this.appendOutput(event.data.text, event.event);
+        this.output.append(event.data.text, event.event);
         break;
       case "kafka":
         this.dispatchEvent(new CustomEvent("offset:kafka", { detail: event.data, bubbles: true }));
         break;
       case "check":
         this.dataset.check = event.data.passed ? "passed" : "failed";
-        this.region("check").hidden = false;
-        this.region("check").textContent = `${event.data.passed ? "✓ Check passed" : "✗ Check failed"}: ${event.data.message}`;
-        this.region("check").dataset.passed = String(event.data.passed);
+        this.output.check(event.data.passed, event.data.message);
         if (event.data.passed && this.dataset.exercise) recordProgress("passed", this.dataset.exercise);
         break;
       case "end": {
-        const { reason, exitCode } = event.data;
+        const { reason, exitCode, durationMs } = event.data;
         this.dataset.reason = reason;
         const detail = reason === "error" && exitCode !== null ? ` (exit code ${exitCode})` : "";
-        this.status(`${endReasonText[reason]}${detail}`, reason === "ok" ? "ok" : "failed");
+        this.output.status(`${endReasonText[reason]}${detail} · ran ${(durationMs / 1000).toFixed(1)} s`, reason === "ok" ? "ok" : "failed");
         if (reason === "ok") recordProgress("ran", this.snippetId);
+        else this.output.explainFailure();
         break;
       }
     }
   }
 
-  private appendOutput(text: string, stream: "stdout" | "stderr"): void {
-    const log = this.region("log");
-    const last = log.lastElementChild as HTMLElement | null;
-    if (last && last.dataset.stream === stream) last.append(text);
-    else {
-      const span = document.createElement("span");
-      span.dataset.stream = stream;
-      span.textContent = text;
-      log.append(span);
-    }
-    if (this.followOutput) log.scrollTop = log.scrollHeight;
-  }
-
-  private status(text: string, state: "running" | "ok" | "failed"): void {
-    const status = this.region("status");
-    status.textContent = text;
-    status.dataset.state = state;
-  }
-
-  private elapsed(ms: number): void {
-    this.region("elapsed").textContent = `${(ms / 1000).toFixed(1)} s`;
-  }
-
   private setRunning(running: boolean): void {
     this.dataset.running = String(running);
     this.button("run").disabled = running;
+    // Stop disappears when the run ends; keep a keyboard user's focus on the snippet rather than the page body.
+    if (!running && document.activeElement === this.button("stop")) this.button("run").focus();
     this.button("stop").hidden = !running;
     if (running) {
-      this.region("check").hidden = true;
       delete this.dataset.reason;
       delete this.dataset.check;
     }

@@ -1,0 +1,81 @@
+/** Draws GET /api/cluster as tables: brokers, the learner's topics with their partitions, and consumer groups. */
+import type { ClusterView, GroupView, PartitionView } from "../../runner/src/cluster/inspect.ts";
+import { h } from "./dom.ts";
+
+const table = (caption: string, head: string[], rows: Node[]): HTMLTableElement =>
+  h("table", { class: "cluster-table" }, h("caption", {}, caption), h("thead", {}, h("tr", {}, ...head.map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, ...rows));
+
+const ids = (list: number[]): string => (list.length ? list.join(", ") : "none");
+
+/** One broker row; the actions cell holds Stop/Start only when fault injection is on for this lesson. */
+export interface BrokerBusy {
+  id: number;
+  action: "stop" | "start";
+}
+
+export function brokersTable(view: ClusterView, controls: boolean, busy: BrokerBusy | undefined): HTMLTableElement {
+  const head = ["Broker", "Status", "Role", "Address", ...(controls ? ["Fault injection"] : [])];
+  const rows = view.brokers.map((b) =>
+    h(
+      "tr",
+      { "data-broker": String(b.id), "data-up": String(b.up) },
+      h("th", { scope: "row" }, `Broker ${b.id}`),
+      h("td", {}, h("span", { class: "cluster-state", "data-state": b.up ? "up" : "down" }, b.up ? "Up" : "Down")),
+      h("td", {}, b.controller ? h("span", { class: "cluster-badge" }, "Controller") : b.up ? "Broker" : "—"),
+      h("td", {}, h("code", {}, b.address)),
+      controls ? h("td", {}, brokerButton(b.id, b.up ? "stop" : "start", busy)) : null,
+    ),
+  );
+  return table("Brokers", head, rows);
+}
+
+function brokerButton(id: number, current: "stop" | "start", busy: BrokerBusy | undefined): HTMLButtonElement {
+  const working = busy?.id === id;
+  // While busy the button keeps the action in progress, whatever the last poll said about the broker.
+  const action = working ? busy.action : current;
+  const label = working ? (action === "stop" ? `Stopping broker ${id}…` : `Starting broker ${id}…`) : action === "stop" ? `Stop broker ${id}` : `Start broker ${id}`;
+  return h("button", { type: "button", class: "snippet-button", "data-broker-action": action, "data-broker-id": String(id), disabled: busy !== undefined, "aria-busy": working ? "true" : undefined }, label);
+}
+
+function partitionRow(p: PartitionView, brokersUp: Set<number>): HTMLTableRowElement {
+  const under = p.isr.length < p.replicas.length;
+  const offline = p.leader < 0 || !brokersUp.has(p.leader);
+  return h(
+    "tr",
+    { "data-partition": String(p.partition), "data-leader": String(p.leader) },
+    h("th", { scope: "row" }, String(p.partition)),
+    h("td", { "data-state": offline ? "down" : undefined }, offline ? "none (offline)" : `Broker ${p.leader}`),
+    h("td", {}, ids(p.replicas)),
+    h("td", { "data-state": under ? "warn" : undefined }, ids(p.isr), under ? h("span", { class: "cluster-note" }, " under-replicated") : null),
+    h("td", { class: "cluster-num" }, p.endOffset),
+  );
+}
+
+export function topicsSection(view: ClusterView): HTMLElement {
+  const up = new Set(view.brokers.filter((b) => b.up).map((b) => b.id));
+  if (!view.topics.length) return h("p", { class: "cluster-empty" }, "No topics yet. Run a snippet and its topics appear here.");
+  return h(
+    "div",
+    {},
+    ...view.topics.map((t) => table(`Topic ${t.name} (${t.partitions.length} partition${t.partitions.length === 1 ? "" : "s"})`, ["Partition", "Leader", "Replicas", "In-sync replicas", "End offset"], t.partitions.map((p) => partitionRow(p, up)))),
+  );
+}
+
+function groupBlock(g: GroupView): HTMLElement {
+  const members = g.members.map((m) =>
+    h("tr", {}, h("th", { scope: "row" }, h("code", {}, m.clientId)), h("td", {}, m.assignments.map((a) => `${a.topic} [${a.partitions.join(", ")}]`).join("; ") || "nothing yet")),
+  );
+  const lag = g.lag.map((l) => h("tr", {}, h("th", { scope: "row" }, `${l.topic} / ${l.partition}`), h("td", { class: "cluster-num" }, l.committed), h("td", { class: "cluster-num", "data-state": l.lag > 0 ? "warn" : undefined }, String(l.lag))));
+  return h(
+    "div",
+    { class: "cluster-group" },
+    h("h4", {}, `Group ${g.groupId} · ${g.state}`),
+    members.length ? table(`Members of ${g.groupId}`, ["Client", "Assigned partitions"], members) : h("p", { class: "cluster-empty" }, "No members right now."),
+    lag.length ? table(`Committed offsets and lag of ${g.groupId}`, ["Topic / partition", "Committed", "Lag"], lag) : null,
+  );
+}
+
+export function groupsSection(view: ClusterView): HTMLElement {
+  if (!view.groups.length) return h("p", { class: "cluster-empty" }, "No consumer groups yet.");
+  return h("div", {}, ...view.groups.map(groupBlock));
+}

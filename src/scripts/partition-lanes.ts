@@ -1,0 +1,96 @@
+/**
+ * <offset-lanes>: where records land. One row per partition for each topic a run writes to, with a cell per
+ * produced record (labelled with its offset) that fills in as the run goes. Inside a snippet it follows that
+ * snippet; with data-scope="page" it follows every snippet on the page.
+ */
+import type { KafkaEvent } from "../../runner/src/protocol/index.ts";
+import { h } from "./dom.ts";
+
+/** Most cells drawn per partition; older ones are summarised as "+N earlier" so a busy run stays readable. */
+const MAX_CELLS = 24;
+
+interface Lane {
+  cells: { offset: string; consumed: boolean }[];
+  dropped: number;
+}
+
+class OffsetLanes extends HTMLElement {
+  private topics = new Map<string, Map<number, Lane>>();
+  private partitionCounts = new Map<string, number>();
+  private frame = 0;
+  private readonly onKafka = (event: Event): void => this.record((event as CustomEvent<KafkaEvent>).detail);
+  private readonly onStart = (): void => this.clear();
+  private readonly onCluster = (event: Event): void => {
+    for (const t of (event as CustomEvent<{ topics: { name: string; partitions: unknown[] }[] }>).detail.topics) {
+      this.partitionCounts.set(t.name, t.partitions.length);
+    }
+  };
+
+  private get scope(): EventTarget {
+    return this.dataset.scope === "page" ? document : (this.closest("offset-snippet") ?? document);
+  }
+
+  connectedCallback(): void {
+    this.scope.addEventListener("offset:kafka", this.onKafka);
+    this.scope.addEventListener("offset:run-start", this.onStart);
+    document.addEventListener("offset:cluster", this.onCluster);
+  }
+
+  disconnectedCallback(): void {
+    this.scope.removeEventListener("offset:kafka", this.onKafka);
+    this.scope.removeEventListener("offset:run-start", this.onStart);
+    document.removeEventListener("offset:cluster", this.onCluster);
+  }
+
+  private clear(): void {
+    this.topics.clear();
+    this.hidden = true;
+    this.replaceChildren();
+  }
+
+  private record(event: KafkaEvent): void {
+    if (event.type === "assigned") return;
+    const lanes = this.topics.get(event.topic) ?? new Map<number, Lane>();
+    this.topics.set(event.topic, lanes);
+    const lane = lanes.get(event.partition) ?? { cells: [], dropped: 0 };
+    lanes.set(event.partition, lane);
+    const existing = lane.cells.find((c) => c.offset === event.offset);
+    if (existing) existing.consumed ||= event.type === "consumed";
+    else lane.cells.push({ offset: event.offset, consumed: event.type === "consumed" });
+    if (lane.cells.length > MAX_CELLS) lane.dropped += lane.cells.splice(0, lane.cells.length - MAX_CELLS).length;
+    // Many records can arrive in one burst; draw once per frame.
+    this.frame ||= requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    this.hidden = false;
+    const blocks = [...this.topics].map(([topic, lanes]) => {
+      const count = Math.max(this.partitionCounts.get(topic) ?? 0, ...[...lanes.keys()].map((p) => p + 1));
+      const rows = Array.from({ length: count }, (_, partition) => this.row(partition, lanes.get(partition)));
+      const total = [...lanes.values()].reduce((n, l) => n + l.cells.length + l.dropped, 0);
+      return h("div", { class: "lanes-topic" }, h("p", { class: "lanes-title" }, h("code", {}, topic), ` · ${total} record${total === 1 ? "" : "s"} in ${lanes.size} of ${count} partition${count === 1 ? "" : "s"}`), h("ol", { class: "lanes-rows" }, ...rows));
+    });
+    this.replaceChildren(h("p", { class: "lanes-heading" }, "Where records landed"), ...blocks);
+  }
+
+  private row(partition: number, lane: Lane | undefined): HTMLLIElement {
+    const cells = lane?.cells ?? [];
+    const label = lane ? `Partition ${partition}: offsets ${cells.map((c) => c.offset).join(", ")}${lane.dropped ? ` and ${lane.dropped} earlier` : ""}` : `Partition ${partition}: no records`;
+    return h(
+      "li",
+      { class: "lanes-row", "aria-label": label },
+      h("span", { class: "lanes-partition", "aria-hidden": "true" }, `P${partition}`),
+      h(
+        "span",
+        { class: "lanes-cells", "aria-hidden": "true" },
+        lane?.dropped ? h("span", { class: "lanes-more" }, `+${lane.dropped}`) : null,
+        ...cells.map((c) => h("span", { class: "lanes-cell", "data-consumed": c.consumed ? "true" : undefined, title: `offset ${c.offset}${c.consumed ? " (read back)" : ""}` }, c.offset)),
+      ),
+    );
+  }
+}
+
+if (!customElements.get("offset-lanes")) customElements.define("offset-lanes", OffsetLanes);
