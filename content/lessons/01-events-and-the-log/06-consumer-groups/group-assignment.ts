@@ -23,12 +23,11 @@ async function showAssignment(title: string, size: number): Promise<void> {
     const [described] = (await admin.describeGroups([group])).groups;
     const ready = described!.state === "Stable" && described!.members.length === size;
     if (ready && described!.members.every((m) => names.has(m.memberId))) {
-      console.log(`${title}:`);
       const rows = described!.members.map((m) => {
         const owned = AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic] ?? [];
-        return `  ${names.get(m.memberId)}: ${owned.length ? `partition ${owned.join(", ")}` : "idle (no partition)"}`;
+        return `${names.get(m.memberId)}: ${owned.length ? `partition ${owned.join(", ")}` : "idle"}`;
       });
-      rows.sort().forEach((row) => console.log(row));
+      console.log(`${title}: ${rows.sort().join("; ")}`);
       break;
     }
     await sleep(200);
@@ -37,13 +36,13 @@ async function showAssignment(title: string, size: number): Promise<void> {
 }
 
 const workers = [await startWorker("worker-1"), await startWorker("worker-2"), await startWorker("worker-3")];
-await showAssignment("3 consumers, 3 partitions", 3);
+await showAssignment("3 consumers on 3 partitions", 3);
 
 workers.push(await startWorker("worker-4"));
-await showAssignment("4 consumers, 3 partitions", 4);
+await showAssignment("4 consumers on 3 partitions", 4);
 
 // worker-1 leaves the group cleanly: the group rebalances and its partition moves to someone else.
 await workers.shift()!.disconnect();
-await showAssignment("after worker-1 left", 3);
+await showAssignment("worker-1 left, 3 consumers", 3);
 
 await Promise.all(workers.map((w) => w.disconnect()));
