@@ -1,0 +1,31 @@
+import { freshTopic, kafka } from "lab";
+
+const facts = await freshTopic("cluster-facts", { partitions: 1 });
+const admin = kafka.admin();
+await admin.connect();
+
+// Ask the cluster: any broker answers for all of them.
+const cluster = await admin.describeCluster();
+const clusterId = cluster.clusterId;
+const controller = String(cluster.controller);
+const brokerCount = String(cluster.brokers.length);
+const { resources } = await admin.describeConfigs({
+  includeSynonyms: false,
+  resources: [{ type: 4 /* BROKER */, name: String(cluster.brokers[0]!.nodeId) }],
+});
+const tieredStorage = resources[0]!.configEntries.find((e) => e.configName === "remote.log.storage.system.enable")!.configValue;
+
+await admin.disconnect();
+const producer = kafka.producer();
+await producer.connect();
+await producer.send({
+  topic: facts,
+  messages: [
+    { key: "cluster-id", value: clusterId },
+    { key: "controller", value: controller },
+    { key: "brokers", value: brokerCount },
+    { key: "tiered-storage", value: tieredStorage },
+  ],
+});
+await producer.disconnect();
+console.log(`recorded: cluster ${clusterId}, controller ${controller}, ${brokerCount} brokers, tiered storage ${tieredStorage}`);
