@@ -12,7 +12,7 @@ function manager(engine: FakeEngine, queue = new RunQueue(1, 1)) {
     limits: { timeoutMs: 1_000, outputBytes: 1_000, memoryMb: 64, maxProcesses: 8 },
     brokers: () => ["127.0.0.1:19092"],
     labSession: (session) => `s-${session}`,
-    exerciseCheck: async () => undefined,
+    exerciseCheck: () => Promise.resolve(undefined),
   });
 }
 

@@ -34,8 +34,9 @@ export class FakeEngine implements Engine {
     return { ...result, durationMs: Math.round(performance.now() - startedAt) };
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
+    return Promise.resolve();
   }
 }
 

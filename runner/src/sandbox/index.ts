@@ -29,7 +29,7 @@ export async function createEngine(config: Config, progress: Progress = () => {}
       return engine;
     }
     case "docker": {
-      const engine = await startDocker(runtime, config);
+      const engine = await startDocker(true);
       if (!engine) throw new EngineUnavailableError("RUNNER_ENGINE=docker: Docker is not reachable. Start the Docker daemon, or choose RUNNER_ENGINE=sandbox.");
       progress("Engine: docker");
       return engine;
@@ -43,7 +43,7 @@ export async function createEngine(config: Config, progress: Progress = () => {}
       } catch (error) {
         sandboxProblem = error instanceof Error ? error.message : String(error);
       }
-      const docker = await startDocker(runtime, config);
+      const docker = await startDocker();
       if (docker) {
         progress("Engine: docker (the bubblewrap sandbox is not available here)");
         return docker;
@@ -80,19 +80,31 @@ async function startSandbox(runtime: Runtime, config: Config, options: CreateEng
   return engine;
 }
 
-/** The Docker engine lives in its own module (dockerode is heavy); undefined when Docker is not usable. */
-async function startDocker(runtime: Runtime, config: Config): Promise<Engine | undefined> {
+/**
+ * The Docker engine lives in its own module (dockerode is heavy). Resolves undefined when Docker is not
+ * usable; with `explain`, throws the engine's own EngineUnavailableError instead (it says what to fix).
+ */
+async function startDocker(explain = false): Promise<Engine | undefined> {
+  interface DockerModule {
+    dockerEngineAvailable?: () => Promise<boolean>;
+    DockerEngine?: new () => Engine & { check?: () => Promise<void> };
+  }
+  let docker: DockerModule;
   try {
-    // A variable specifier: the module may not exist in this checkout, and that must not fail type-checking.
+    // A variable specifier: the module may not exist in every checkout, and that must not fail type-checking.
     const specifier = "./docker-engine.ts";
-    const docker = (await import(specifier)) as Record<string, unknown>;
-    const available = docker.dockerEngineAvailable as (() => Promise<boolean>) | undefined;
-    if (available && !(await available())) return undefined;
-    const create = docker.createDockerEngine as ((runtime: Runtime, config: Config) => Promise<Engine> | Engine) | undefined;
-    if (create) return await create(runtime, config);
-    const DockerEngine = docker.DockerEngine as (new (runtime: Runtime, config: Config) => Engine) | undefined;
-    return DockerEngine ? new DockerEngine(runtime, config) : undefined;
+    docker = (await import(specifier)) as DockerModule;
   } catch {
+    return undefined;
+  }
+  try {
+    if (docker.dockerEngineAvailable && !(await docker.dockerEngineAvailable())) return undefined;
+    if (!docker.DockerEngine) return undefined;
+    const engine = new docker.DockerEngine();
+    await engine.check?.();
+    return engine;
+  } catch (error) {
+    if (explain && error instanceof EngineUnavailableError) throw error;
     return undefined;
   }
 }

@@ -20,21 +20,18 @@ export interface Runtime {
   nodeModules: string;
   /** The entry script every run starts with (see bootstrap.mjs). */
   bootstrap: string;
-  /** The sandbox's broker forwarder, preloaded before the bootstrap (see bridge.mjs). */
-  bridge: string;
 }
 
 /** Builds (or reuses) the runtime folder. */
 export async function prepareRuntime(home: string): Promise<Runtime> {
   const kafkajsDir = path.dirname(require.resolve("kafkajs/package.json"));
   const labSource = fs.readFileSync(labEntry);
-  const kafkajsVersion = JSON.parse(fs.readFileSync(path.join(kafkajsDir, "package.json"), "utf8")).version as string;
+  const kafkajsVersion = (JSON.parse(fs.readFileSync(path.join(kafkajsDir, "package.json"), "utf8")) as { version: string }).version;
   const hash = crypto.createHash("sha256").update(labSource).update(kafkajsVersion).update(fs.readFileSync(bootstrapSource)).update(fs.readFileSync(bridgeSource)).digest("hex").slice(0, 12);
   const root = path.join(home, "runtime", hash);
   const nodeModules = path.join(root, "node_modules");
   const bootstrap = path.join(root, "bootstrap.mjs");
-  const bridge = path.join(root, "bridge.mjs");
-  if (fs.existsSync(path.join(root, ".complete"))) return { root, nodeModules, bootstrap, bridge };
+  if (fs.existsSync(path.join(root, ".complete"))) return { root, nodeModules, bootstrap };
 
   const partial = `${root}.${process.pid}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
@@ -55,6 +52,7 @@ export async function prepareRuntime(home: string): Promise<Runtime> {
     JSON.stringify({ name: "lab", type: "module", main: "index.js", exports: "./index.js" }),
   );
   fs.copyFileSync(bootstrapSource, path.join(partial, "bootstrap.mjs"));
+  // The sandbox engine preloads it (node --import) to reach the brokers; other engines ignore it.
   fs.copyFileSync(bridgeSource, path.join(partial, "bridge.mjs"));
   fs.writeFileSync(path.join(partial, ".complete"), hash);
   try {
@@ -63,5 +61,5 @@ export async function prepareRuntime(home: string): Promise<Runtime> {
     // Another process built the same hash first; theirs is identical.
     fs.rmSync(partial, { recursive: true, force: true });
   }
-  return { root, nodeModules, bootstrap, bridge };
+  return { root, nodeModules, bootstrap };
 }

@@ -48,7 +48,7 @@ export async function startHarness(hostile: Partial<RunLimits> = {}): Promise<Ha
       limits: runLimits,
       brokers: () => brokers,
       labSession: () => "",
-      exerciseCheck: async () => undefined,
+      exerciseCheck: () => Promise.resolve(undefined),
     });
   const hostileRuns = managerWith(limits);
   const normalRuns = managerWith({ ...limits, timeoutMs: 30_000 });

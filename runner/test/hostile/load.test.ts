@@ -25,7 +25,7 @@ beforeAll(async () => {
     limits: { timeoutMs: 20_000, outputBytes: 64 * 1024, memoryMb: 256, maxProcesses: 64 },
     brokers: () => brokers,
     labSession: () => "",
-    exerciseCheck: async () => undefined,
+    exerciseCheck: () => Promise.resolve(undefined),
   });
   // The runner's own mapping of ApiError to status (app.ts), without the cluster routes this test does not need.
   const app = new Hono().route("/api/runs", runRoutes(runs));
