@@ -1,0 +1,225 @@
+/**
+ * The `docker` engine: each run is a short-lived container from the sandbox image (compose/sandbox.Dockerfile),
+ * attached only to the internal lab network that holds the brokers, with a read-only root, no capabilities and
+ * the run's limits. The container is removed when the run ends, however it ends.
+ */
+import crypto from "node:crypto";
+import { PassThrough, type Duplex } from "node:stream";
+import { finished } from "node:stream/promises";
+import type Docker from "dockerode";
+import { apiMessage, connectDocker, engineAddress, pingDocker, unlessMissing } from "../cluster/docker-api.ts";
+import { LAB_NETWORK, labBrokers } from "../cluster/docker-nodes.ts";
+import type { EndReason } from "../protocol/index.ts";
+import { StdoutDemux } from "./output.ts";
+import { baseEnv, nodeFlags, requestLine } from "./process-engine.ts";
+import type { Runtime } from "./runtime.ts";
+import { reasonFor } from "./supervise.ts";
+import { EngineUnavailableError, type Engine, type ExecResult, type ExecSpec } from "./types.ts";
+
+export const SANDBOX_IMAGE = "offset-sandbox:latest";
+/** Where the image keeps the runtime folder (node_modules/{kafkajs,lab} and bootstrap.mjs). */
+const RUNTIME_DIR = "/opt/offset/runtime";
+/** A tmpfs inside the runtime folder: snippets written here resolve `import "lab"` from ../node_modules. */
+const WORK_DIR = `${RUNTIME_DIR}/work`;
+/** The image's `node` user; numeric, so a changed image cannot silently turn it into root. */
+const RUN_USER = "1000:1000";
+const MiB = 1024 * 1024;
+
+export interface DockerEngineOptions {
+  docker?: Docker;
+  image?: string;
+  /** The network runs join; it must hold the brokers and have no route out. */
+  network?: string;
+  /** CPU share of one run, in cores. */
+  cpus?: number;
+  /** A host runtime folder to mount read-only over the image's copy, so `lab` changes need no image rebuild. */
+  mountRuntime?: Pick<Runtime, "nodeModules" | "bootstrap">;
+  /** How long to wait for a killed container to report its exit before removing it regardless. */
+  killGraceMs?: number;
+}
+
+/** True when a Docker engine answers quickly; `auto` engine selection uses it. */
+export async function dockerEngineAvailable(docker: Docker = connectDocker()): Promise<boolean> {
+  return pingDocker(docker);
+}
+
+export class DockerEngine implements Engine {
+  readonly name = "docker" as const;
+  readonly isolated = true;
+  private readonly docker: Docker;
+  private readonly image: string;
+  private readonly network: string;
+  private readonly options: DockerEngineOptions;
+  private readonly live = new Set<Docker.Container>();
+
+  constructor(options: DockerEngineOptions = {}) {
+    this.options = options;
+    this.docker = options.docker ?? connectDocker();
+    this.image = options.image ?? SANDBOX_IMAGE;
+    this.network = options.network ?? LAB_NETWORK;
+  }
+
+  /** Runs reach the brokers by their names on the lab network, whatever address the host uses. */
+  brokersFor(): string[] {
+    return [...labBrokers];
+  }
+
+  /** Checks the engine, the image and the network; throws an EngineUnavailableError that says how to fix each. */
+  async check(): Promise<void> {
+    if (!(await pingDocker(this.docker))) {
+      throw new EngineUnavailableError(
+        `No Docker engine answers at ${engineAddress(this.docker)}. Start Docker, or choose another engine with RUNNER_ENGINE=sandbox.`,
+      );
+    }
+    if (!(await unlessMissing(this.docker.getImage(this.image).inspect()))) {
+      throw new EngineUnavailableError(
+        `The sandbox image ${this.image} is missing. Build it from the repository root: docker build -f compose/sandbox.Dockerfile -t ${this.image} .`,
+      );
+    }
+    if (!(await unlessMissing(this.docker.getNetwork(this.network).inspect()))) {
+      throw new EngineUnavailableError(
+        `The network ${this.network} does not exist. Start the cluster with KAFKA_MODE=docker or docker compose -f compose/kafka.yml up.`,
+      );
+    }
+  }
+
+  async exec(spec: ExecSpec): Promise<ExecResult> {
+    const startedAt = performance.now();
+    const durationMs = () => Math.round(performance.now() - startedAt);
+    if (spec.signal.aborted) return { exitCode: null, reason: "cancelled", durationMs: 0 };
+    let container: Docker.Container;
+    try {
+      container = await this.docker.createContainer(this.createOptions(spec));
+    } catch (error) {
+      spec.onStderr(`The run could not start: ${apiMessage(error)}\n`);
+      return { exitCode: null, reason: "error", durationMs: durationMs() };
+    }
+    this.live.add(container);
+    try {
+      return { ...(await this.supervise(container, spec)), durationMs: durationMs() };
+    } finally {
+      await container.remove({ force: true }).catch(() => {});
+      this.live.delete(container);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.live].map((container) => container.remove({ force: true }).catch(() => {})));
+    this.live.clear();
+  }
+
+  /** The container a run gets. Every setting is a locked-down default; loosening one is a security decision. */
+  createOptions(spec: ExecSpec): Docker.ContainerCreateOptions {
+    const { limits } = spec;
+    const env = { HOME: "/tmp", TMPDIR: "/tmp", ...baseEnv(), ...spec.env };
+    const runtime = this.options.mountRuntime;
+    return {
+      name: `offset-run-${crypto.randomUUID().slice(0, 12)}`,
+      Image: this.image,
+      Entrypoint: ["node"],
+      Cmd: [...nodeFlags(limits.memoryMb), `${RUNTIME_DIR}/bootstrap.mjs`, WORK_DIR],
+      WorkingDir: WORK_DIR,
+      User: RUN_USER,
+      Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
+      Labels: { "offset.role": "run" },
+      // stdin carries the request; StdinOnce closes it in the container when we close our side.
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      OpenStdin: true,
+      StdinOnce: true,
+      Tty: false,
+      HostConfig: {
+        NetworkMode: this.network,
+        ReadonlyRootfs: true,
+        CapDrop: ["ALL"],
+        SecurityOpt: ["no-new-privileges:true"],
+        PidsLimit: limits.maxProcesses,
+        Memory: limits.memoryMb * MiB,
+        // Equal to Memory: no swap, so a memory-hungry snippet is killed instead of slowing the host.
+        MemorySwap: limits.memoryMb * MiB,
+        NanoCpus: Math.round((this.options.cpus ?? 1) * 1e9),
+        Ulimits: [{ Name: "nofile", Soft: 1024, Hard: 1024 }],
+        Tmpfs: { "/tmp": "rw,noexec,nosuid,nodev,size=64m", [WORK_DIR]: "rw,noexec,nosuid,nodev,size=16m,mode=1777" },
+        Binds: runtime
+          ? [`${runtime.nodeModules}:${RUNTIME_DIR}/node_modules:ro`, `${runtime.bootstrap}:${RUNTIME_DIR}/bootstrap.mjs:ro`]
+          : [],
+        // The output already streams to the learner; a log file per run would only fill the host's disk.
+        LogConfig: { Type: "none", Config: {} },
+        AutoRemove: false,
+      },
+    };
+  }
+
+  /** Streams the run's output under its limits and maps how it ended to a reason (as supervise.ts does for processes). */
+  private async supervise(container: Docker.Container, spec: ExecSpec): Promise<Omit<ExecResult, "durationMs">> {
+    let reason: EndReason | undefined;
+    let killed: (() => void) | undefined;
+    const killedOrGone = new Promise<void>((resolve) => (killed = resolve));
+    const stop = (why: EndReason) => {
+      if (reason) return;
+      reason = why;
+      container.kill().catch(() => {});
+      // Stop waiting for the engine's exit report after a grace period; the container is force-removed anyway.
+      setTimeout(() => killed?.(), this.options.killGraceMs ?? 5000).unref();
+    };
+    let outputBytes = 0;
+    const count = (text: string): boolean => {
+      outputBytes += Buffer.byteLength(text);
+      if (outputBytes <= spec.limits.outputBytes) return true;
+      stop("output-limit");
+      return false;
+    };
+    const demux = new StdoutDemux(
+      (text) => count(text) && reason === undefined && spec.onStdout(text),
+      (event) => spec.onKafkaEvent(event),
+    );
+    const stdout = new PassThrough().setEncoding("utf8");
+    const stderr = new PassThrough().setEncoding("utf8");
+    stdout.on("data", (chunk: string) => reason === undefined && demux.push(chunk));
+    stderr.on("data", (chunk: string) => count(chunk) && reason === undefined && spec.onStderr(chunk));
+
+    const timer = setTimeout(() => stop("timeout"), spec.limits.timeoutMs);
+    const onAbort = () => stop("cancelled");
+    spec.signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      // Attached before start, so not a byte of early output is missed.
+      // With hijack the engine hands over the raw connection: a socket we can half-close to end stdin.
+      const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
+      const streamClosed = new Promise<void>((resolve) => {
+        stream
+          .once("end", resolve)
+          .once("close", resolve)
+          .once("error", () => resolve());
+      });
+      this.docker.modem.demuxStream(stream, stdout, stderr);
+      if (reason) {
+        stream.destroy();
+        return { exitCode: null, reason };
+      }
+      await container.start();
+      // A stop that raced the start found nothing to kill yet.
+      if (reason) container.kill().catch(() => {});
+      stream.end(requestLine(spec));
+      const exit = await Promise.race([container.wait() as Promise<{ StatusCode: number }>, killedOrGone.then(() => undefined)]);
+      // Output can trail the exit report by a moment; the attach stream closes once it is all delivered.
+      await Promise.race([streamClosed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      stream.destroy();
+      stdout.end();
+      stderr.end();
+      await Promise.all([finished(stdout), finished(stderr)]);
+      demux.end();
+      const state = (await container.inspect().catch(() => undefined))?.State;
+      const exitCode = exit?.StatusCode ?? null;
+      // The kernel's OOM killer sends SIGKILL; Docker records it, and the learner should read "killed", not "error".
+      return { exitCode, reason: reason ?? (state?.OOMKilled ? "killed" : reasonFor(exitCode, null)) };
+    } catch (error) {
+      if (reason) return { exitCode: null, reason };
+      spec.onStderr(`The run could not start: ${apiMessage(error)}\n`);
+      return { exitCode: null, reason: "error" };
+    } finally {
+      clearTimeout(timer);
+      spec.signal.removeEventListener("abort", onAbort);
+    }
+  }
+}
