@@ -33,7 +33,7 @@ export async function startServer(config: Config, options: { owned: boolean; pro
   const progress = options.progress ?? (() => {});
   const cluster = await createCluster(config, { owned: options.owned });
   await cluster.up(progress);
-  const engine = await createEngine(config, progress);
+  const engine = await createEngine(config, progress, { brokers: cluster.bootstrap });
   const inspector = new ClusterInspector(() => cluster.bootstrap);
   const janitor = new SessionJanitor(() => cluster.bootstrap);
   if (config.COURSE_MODE === "classroom") janitor.start(config.SESSION_IDLE_MINUTES);
