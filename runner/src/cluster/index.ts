@@ -23,7 +23,7 @@ export async function createCluster(config: Config, options: CreateClusterOption
       return new ExternalCluster(config.KAFKA_BROKERS ?? "");
     case "docker": {
       const { DockerCluster } = await import("./docker.ts");
-      return new DockerCluster({});
+      return new DockerCluster({ port: config.KAFKA_PORT });
     }
   }
 }
