@@ -1,0 +1,40 @@
+import { freshTopic, kafka } from "lab";
+
+const audit = await freshTopic("security-audit", { partitions: 1 });
+const admin = kafka.admin();
+await admin.connect();
+
+// The address this client was given for broker N is one of broker N's advertised listeners.
+const cluster = await admin.describeCluster();
+const node = cluster.brokers[0]!;
+const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 4 /* BROKER */, name: String(node.nodeId) }] });
+const config = new Map(resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
+
+// advertised.listeners = NAME://host:port,… ; listener.security.protocol.map = NAME:PROTOCOL,…
+const listener = config.get("advertised.listeners")!.split(",").find((l) => l.endsWith(`//${node.host}:${node.port}`))!.split("://")[0]!;
+const protocols = new Map(config.get("listener.security.protocol.map")!.split(",").map((pair) => pair.split(":") as [string, string]));
+const clientProtocol = protocols.get(listener) ?? listener; // a listener named after its protocol needs no mapping
+
+const authorizer = config.get("authorizer.class.name") || "none";
+
+let acls: string;
+try {
+  const { resources: bound } = await admin.describeAcls({ resourceType: 1, resourcePatternType: 1, operation: 1, permissionType: 1 });
+  acls = String(bound.reduce((n, r) => n + r.acls.length, 0));
+} catch (error) {
+  acls = /security features are disabled/i.test((error as Error).message) ? "disabled" : `error: ${(error as Error).message}`;
+}
+
+await admin.disconnect();
+const producer = kafka.producer();
+await producer.connect();
+await producer.send({
+  topic: audit,
+  messages: [
+    { key: "client-protocol", value: clientProtocol },
+    { key: "authorizer", value: authorizer },
+    { key: "acls", value: acls },
+  ],
+});
+await producer.disconnect();
+console.log(`audit: client-protocol=${clientProtocol} authorizer=${authorizer} acls=${acls}`);
