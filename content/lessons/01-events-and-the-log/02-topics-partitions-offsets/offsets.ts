@@ -1,4 +1,3 @@
-import { ConfigResourceTypes } from "kafkajs";
 import { freshTopic, kafka } from "lab";
 
 const topic = await freshTopic("readings", { partitions: 3 });
@@ -28,7 +27,7 @@ for (const p of watermarks.sort((a, b) => a.partition - b.partition)) {
 
 // Retention is a topic setting (time and size), not something consumers trigger.
 const [described] = (await admin.describeConfigs({
-  resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ["retention.ms", "retention.bytes", "cleanup.policy"] }],
+  resources: [{ type: 2 /* ConfigResourceTypes.TOPIC */, name: topic, configNames: ["retention.ms", "retention.bytes", "cleanup.policy"] }],
   includeSynonyms: false,
 })).resources;
 for (const entry of described!.configEntries) console.log(`${entry.configName} = ${entry.configValue}`);
