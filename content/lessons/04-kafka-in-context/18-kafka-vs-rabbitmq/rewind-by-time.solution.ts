@@ -13,7 +13,7 @@ await producer.connect();
 await producer.send({
   topic: invoices,
   messages: Array.from({ length: 12 }, (_, i) => ({
-    key: customers[i % 4],
+    key: customers[i % 4]!,
     value: JSON.stringify({ invoice: `inv-${i}`, hour: i }),
     timestamp: String(first + i * hour),
   })),

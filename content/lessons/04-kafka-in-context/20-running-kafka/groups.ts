@@ -29,7 +29,7 @@ console.log(`[--list] order-service is listed: ${groups.some((g) => g.groupId ==
 
 /** $ bin/kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group order-service */
 async function describe(label: string): Promise<void> {
-  const [{ state }] = (await admin.describeGroups([group])).groups as [{ state: string }];
+  const { state } = (await admin.describeGroups([group])).groups[0]!;
   const [committed] = await admin.fetchOffsets({ groupId: group, topics: [orders] });
   const ends = await admin.fetchTopicOffsets(orders);
   let total = 0;
