@@ -4,16 +4,25 @@ const name = topic("quickstart-events");
 const admin = kafka.admin();
 await admin.connect();
 
+// Start clean: delete the topic an earlier run left behind and wait until every broker has let it go.
+const deadline = Date.now() + 20_000;
+if ((await admin.listTopics()).includes(name)) {
+  await admin.deleteTopics({ topics: [name] });
+  while ((await admin.listTopics()).includes(name) && Date.now() < deadline) await sleep(200);
+}
+
 // $ bin/kafka-topics.sh --create --topic quickstart-events --bootstrap-server localhost:9092
-if ((await admin.listTopics()).includes(name)) await admin.deleteTopics({ topics: [name] }); // start clean
 let created = false;
-for (let attempt = 0; !created; attempt++) {
-  if (attempt === 40) throw new Error("could not create quickstart-events");
-  // numPartitions/replicationFactor -1: use the brokers' defaults, as the CLI does without --partitions.
-  created = await admin
-    .createTopics({ topics: [{ topic: name, numPartitions: -1, replicationFactor: -1 }], waitForLeaders: true })
-    .catch(() => false);
-  if (!created) await sleep(250); // a deletion still finishing on some broker: try again shortly
+while (!created) {
+  try {
+    // numPartitions/replicationFactor -1: use the brokers' defaults, as the CLI does without --partitions.
+    created = await admin.createTopics({ topics: [{ topic: name, numPartitions: -1, replicationFactor: -1 }], waitForLeaders: true });
+  } catch (error) {
+    if (Date.now() > deadline) throw error;
+  }
+  if (created) break;
+  if (Date.now() > deadline) throw new Error("quickstart-events could not be created in time");
+  await sleep(250); // the deletion is still finishing somewhere: try again shortly
 }
 console.log("[kafka-topics --create] created quickstart-events");
 
