@@ -14,7 +14,8 @@ import { checkLessons } from "./check-lessons.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const TEST_PORT = Number(process.env.OFFSET_TEST_PORT ?? 4399);
-const TEST_KAFKA_PORT = Number(process.env.OFFSET_TEST_KAFKA_PORT ?? 49092);
+// Below the kernel's ephemeral range (32768+), so an outgoing connection never holds a broker's port.
+const TEST_KAFKA_PORT = Number(process.env.OFFSET_TEST_KAFKA_PORT ?? 24092);
 const baseUrl = `http://127.0.0.1:${TEST_PORT}`;
 const totals = { passed: 0, failed: 0 };
 const failures: string[] = [];

@@ -12,11 +12,13 @@ import { clusterRoutes, healthRoutes, type ClusterRouteDeps } from "./routes/clu
 import { runRoutes } from "./routes/runs.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import type { SessionJanitor } from "./session/cleanup.ts";
+import type { Sessions } from "./session/index.ts";
 import type { RunManager } from "./runs/manager.ts";
 
 export interface AppDeps extends ClusterRouteDeps {
   runs: RunManager;
   janitor: SessionJanitor;
+  sessions: Sessions;
   /** Folder of the built site (dist/); omitted in API-only tests. */
   siteDir?: string;
 }
@@ -27,7 +29,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api/runs", runRoutes(deps.runs));
   app.route("/api/health", healthRoutes(deps));
   app.route("/api/cluster", clusterRoutes(deps));
-  app.route("/api/session", sessionRoutes(deps.config, deps.janitor));
+  app.route("/api/session", sessionRoutes(deps.sessions, deps.janitor));
   app.all("/api/*", (c) => c.json({ error: `No API endpoint ${c.req.method} ${c.req.path}.` }, 404));
 
   if (deps.siteDir && fs.existsSync(deps.siteDir)) {

@@ -11,8 +11,10 @@ import { RunManager } from "./runs/manager.ts";
 import { RunQueue } from "./runs/queue.ts";
 import { createEngine } from "./sandbox/index.ts";
 import type { Engine } from "./sandbox/types.ts";
+import { SessionAcls } from "./session/acls.ts";
 import { SessionJanitor } from "./session/cleanup.ts";
-import { labSessionFor } from "./session/index.ts";
+import { Sessions } from "./session/index.ts";
+import { runnerSecret } from "./session/secret.ts";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
 
@@ -33,9 +35,17 @@ export async function startServer(config: Config, options: { owned: boolean; pro
   const progress = options.progress ?? (() => {});
   const cluster = await createCluster(config, { owned: options.owned });
   await cluster.up(progress);
-  const engine = await createEngine(config, progress, { brokers: cluster.bootstrap });
+  // Classroom runs log in on the learner listener as their session; ACLs keep them to their own names.
+  const learner = config.COURSE_MODE === "classroom" ? cluster.learnerAccess : undefined;
+  if (config.COURSE_MODE === "classroom" && !learner) {
+    progress(`Classroom mode on KAFKA_MODE=${cluster.mode}: learners' names are scoped per session, but the cluster does not enforce it (only the local cluster has per-session logins).`);
+  }
+  const runBrokers = learner ? learner.bootstrap : cluster.bootstrap;
+  const sessions = new Sessions(config.COURSE_MODE, learner ? learner.secret() : runnerSecret(config.OFFSET_HOME));
+  const acls = new SessionAcls(() => cluster.bootstrap);
+  const engine = await createEngine(config, progress, { brokers: runBrokers });
   const inspector = new ClusterInspector(() => cluster.bootstrap);
-  const janitor = new SessionJanitor(() => cluster.bootstrap);
+  const janitor = new SessionJanitor(() => cluster.bootstrap, learner ? (prefix) => acls.revoke(prefix) : undefined);
   if (config.COURSE_MODE === "classroom") janitor.start(config.SESSION_IDLE_MINUTES);
   const queue = new RunQueue(config.RUN_CONCURRENCY || defaultConcurrency(), config.RUN_QUEUE_LIMIT);
   const runs = new RunManager({
@@ -47,12 +57,21 @@ export async function startServer(config: Config, options: { owned: boolean; pro
       memoryMb: config.RUN_MEMORY_MB,
       maxProcesses: config.RUN_MAX_PROCESSES,
     },
-    brokers: () => cluster.bootstrap,
-    labSession: (session) => labSessionFor(config.COURSE_MODE, session),
+    brokers: () => runBrokers,
+    labSession: (session) => sessions.prefix(session),
+    ...(learner
+      ? {
+          sessionEnv: async (prefix: string) => {
+            await acls.ensure(prefix);
+            const login = sessions.credentials(prefix);
+            return { LAB_SASL_USERNAME: login.username, LAB_SASL_PASSWORD: login.password };
+          },
+        }
+      : {}),
     exerciseCheck: exerciseCheckSource,
-    touch: (session) => janitor.touch(labSessionFor(config.COURSE_MODE, session)),
+    touch: (session) => janitor.touch(sessions.prefix(session)),
   });
-  const app = createApp({ config, cluster, inspector, engine, runs, janitor, siteDir: options.siteDir ?? path.join(repoRoot, "dist") });
+  const app = createApp({ config, cluster, inspector, engine, runs, janitor, sessions, siteDir: options.siteDir ?? path.join(repoRoot, "dist") });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });

@@ -18,6 +18,11 @@ export interface ClusterBackend {
   readonly mode: ClusterMode;
   /** Bootstrap servers for clients running on this host. */
   readonly bootstrap: readonly string[];
+  /**
+   * The learner listener, where classroom sessions log in as themselves and prefixed ACLs confine them to their
+   * own names. Absent where the backend has none (then classroom isolation is by naming only).
+   */
+  readonly learnerAccess?: { bootstrap: readonly string[]; secret(): string };
   /** Whether single brokers can be stopped and started (false for external clusters). */
   readonly canControlBrokers: boolean;
   /** Starts what is not running and waits until every broker is ready. Idempotent. */

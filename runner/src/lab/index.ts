@@ -3,7 +3,7 @@
  * It hands the learner a kafkajs client for the course's cluster and names that belong to their session,
  * and reports where records land so the page can draw it.
  */
-import { Kafka, logLevel, type Producer, type ProducerConfig, type RecordMetadata, type ITopicConfig } from "kafkajs";
+import { Kafka, logLevel, type KafkaConfig, type Producer, type ProducerConfig, type RecordMetadata, type ITopicConfig } from "kafkajs";
 
 const env = typeof process === "object" ? process.env : {};
 
@@ -73,10 +73,14 @@ class LabKafka extends Kafka {
   }
 }
 
-/** A ready kafkajs client for the course cluster. */
-export const kafka: Kafka = new LabKafka({
+/**
+ * Connection settings for the course cluster: spread them into `new Kafka({ ...labConfig, … })` when a lesson
+ * builds a client of its own. In classroom mode they carry the session's login.
+ */
+export const labConfig: KafkaConfig = {
   clientId: "offset-lab",
   brokers,
+  ...(env.LAB_SASL_USERNAME ? { sasl: { mechanism: "plain" as const, username: env.LAB_SASL_USERNAME, password: env.LAB_SASL_PASSWORD ?? "" } } : {}),
   // Short timeouts: a learner watching a run wants an error in seconds, not a minute of silent retries.
   connectionTimeout: 3000,
   requestTimeout: 10_000,
@@ -86,7 +90,10 @@ export const kafka: Kafka = new LabKafka({
     () =>
     ({ log }) =>
       console.error(`[kafkajs] ${log.message}${log.error && log.error !== log.message ? `: ${String(log.error)}` : ""}`),
-});
+};
+
+/** A ready kafkajs client for the course cluster. */
+export const kafka: Kafka = new LabKafka(labConfig);
 
 export interface TopicOptions {
   partitions?: number;

@@ -5,13 +5,14 @@ import type { ClusterInspector } from "../cluster/inspect.ts";
 import type { Config } from "../config/index.ts";
 import { ApiError } from "../errors.ts";
 import type { Engine } from "../sandbox/types.ts";
-import { sessionOf, visibleTo } from "../session/index.ts";
+import { sessionOf, type Sessions } from "../session/index.ts";
 
 export interface ClusterRouteDeps {
   config: Config;
   cluster: ClusterBackend;
   inspector: ClusterInspector;
   engine: Engine;
+  sessions: Sessions;
 }
 
 export function healthRoutes({ cluster, engine, config }: ClusterRouteDeps): Hono {
@@ -29,7 +30,7 @@ export function healthRoutes({ cluster, engine, config }: ClusterRouteDeps): Hon
   });
 }
 
-export function clusterRoutes({ cluster, inspector, config }: ClusterRouteDeps): Hono {
+export function clusterRoutes({ cluster, inspector, config, sessions }: ClusterRouteDeps): Hono {
   const app = new Hono();
 
   app.get("/", async (c) => {
@@ -39,7 +40,7 @@ export function clusterRoutes({ cluster, inspector, config }: ClusterRouteDeps):
       return c.json({ brokers: statuses.map((b) => ({ ...b, controller: false })), controller: null, clusterId: null, topics: [], groups: [], error: "No broker is reachable." });
     }
     try {
-      return c.json(await inspector.view(statuses, visibleTo(config.COURSE_MODE, session)));
+      return c.json(await inspector.view(statuses, sessions.visibleTo(session)));
     } catch (error) {
       throw new ApiError(503, `The cluster did not answer: ${(error as Error).message}. It may be electing a new leader; try again in a moment.`);
     }

@@ -18,6 +18,8 @@ export interface RunManagerOptions {
   brokers(): readonly string[];
   /** The LAB_SESSION value for a browser session ("" in single-user mode). */
   labSession(session: string): string;
+  /** Extra environment for a session's runs (its Kafka login in classroom mode), set up on first use. */
+  sessionEnv?(labSession: string): Promise<Record<string, string>>;
   /** Source of the check for exercise id "<lesson>/<exercise>", or undefined when there is none. */
   exerciseCheck(id: string): Promise<string | undefined>;
   /** Called when a session runs code (idle-topic cleanup keys off it). */
@@ -101,12 +103,21 @@ export class RunManager {
       events.push({ event: "stderr", data: { text: `${transpiled.message}\n` } });
       return { exitCode: null, reason: "error", durationMs: 0, stdout: "" };
     }
+    const labSession = this.options.labSession(session);
+    let extraEnv: Record<string, string> = {};
+    try {
+      extraEnv = (await this.options.sessionEnv?.(labSession)) ?? {};
+    } catch (error) {
+      events.push({ event: "stderr", data: { text: `The cluster did not answer while preparing your session (${(error as Error).message}). Check the cluster panel, then run again.\n` } });
+      return { exitCode: null, reason: "error", durationMs: 0, stdout: "" };
+    }
     let stdout = "";
     const result = await this.options.engine.exec({
       code: transpiled.code,
       env: {
         LAB_BROKERS: this.options.engine.brokersFor(this.options.brokers()).join(","),
-        LAB_SESSION: this.options.labSession(session),
+        LAB_SESSION: labSession,
+        ...extraEnv,
       },
       limits: this.options.limits,
       signal,

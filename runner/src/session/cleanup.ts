@@ -8,9 +8,12 @@ export class SessionJanitor {
   private readonly lastSeen = new Map<string, number>();
   private readonly bootstrap: () => readonly string[];
   private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly revoke: ((prefix: string) => Promise<void>) | undefined;
 
-  constructor(bootstrap: () => readonly string[]) {
+  /** `revoke` also removes the session's Kafka permissions (classroom mode on the local cluster). */
+  constructor(bootstrap: () => readonly string[], revoke?: (prefix: string) => Promise<void>) {
     this.bootstrap = bootstrap;
+    this.revoke = revoke;
   }
 
   /** Records activity for a session prefix (e.g. "s-0123…"). */
@@ -29,6 +32,7 @@ export class SessionJanitor {
       const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter(mine);
       if (groups.length) await admin.deleteGroups(groups).catch(() => {});
       if (topics.length) await admin.deleteTopics({ topics, timeout: 15_000 });
+      await this.revoke?.(prefix);
       this.lastSeen.delete(prefix);
       return { topics, groups };
     } finally {

@@ -1,6 +1,7 @@
 /**
- * Browser sessions: each browser gets a random id in a cookie. In classroom mode that id scopes the learner's
- * topic, group and transactional-id names, and the cluster view shows a session only its own names.
+ * Browser sessions: each browser gets a random id in a cookie. In classroom mode the session's names (topics,
+ * groups, transactional ids) start with a prefix derived from that id with a secret, so names visible to others
+ * (in ACLs, in logs) never reveal the cookie, and the prefix doubles as the session's Kafka login.
  */
 import crypto from "node:crypto";
 import type { Context } from "hono";
@@ -17,14 +18,31 @@ export function sessionOf(c: Context): string {
   return id;
 }
 
-/** The LAB_SESSION prefix for a session: "" in single mode, "s-<id>" in classroom mode. */
-export function labSessionFor(mode: "single" | "classroom", session: string): string {
-  return mode === "classroom" ? `s-${session}` : "";
-}
+const hmac = (secret: string, text: string) => crypto.createHmac("sha256", secret).update(text).digest("hex");
 
-/** Whether a topic or group name belongs to the session (everything does in single mode). */
-export function visibleTo(mode: "single" | "classroom", session: string): (name: string) => boolean {
-  if (mode === "single") return () => true;
-  const prefix = `${labSessionFor(mode, session)}.`;
-  return (name) => name.startsWith(prefix);
+export class Sessions {
+  readonly mode: "single" | "classroom";
+  private readonly secret: string;
+
+  constructor(mode: "single" | "classroom", secret: string) {
+    this.mode = mode;
+    this.secret = secret;
+  }
+
+  /** The LAB_SESSION prefix: "" for a single learner, "s-<12 hex>" per browser session in classroom mode. */
+  prefix(session: string): string {
+    return this.mode === "classroom" ? `s-${hmac(this.secret, `session:${session}`).slice(0, 12)}` : "";
+  }
+
+  /** Whether a topic or group name belongs to the session (everything does in single mode). */
+  visibleTo(session: string): (name: string) => boolean {
+    if (this.mode === "single") return () => true;
+    const prefix = `${this.prefix(session)}.`;
+    return (name) => name.startsWith(prefix);
+  }
+
+  /** The Kafka login of a session prefix on the learner listener: the broker checks the same HMAC. */
+  credentials(prefix: string): { username: string; password: string } {
+    return { username: prefix, password: hmac(this.secret, prefix) };
+  }
 }

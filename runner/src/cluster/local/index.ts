@@ -8,12 +8,13 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { canConnect, waitFor } from "../probe.ts";
 import { ClusterError, type BrokerStatus, type ClusterBackend, type Progress } from "../types.ts";
+import { ensureAuthClasses, learnerSecret } from "./auth.ts";
 import { ensureJars, requireJava } from "./jars.ts";
 import { isOurNode, livePid, terminate } from "./pid-files.ts";
-import { DEFAULT_KAFKA_PORT, LOCAL_NODE_IDS, clientPort, log4jYaml, nodeProperties } from "./properties.ts";
+import { DEFAULT_KAFKA_PORT, LOCAL_NODE_IDS, clientPort, learnerPort, log4jYaml, nodeProperties } from "./properties.ts";
 
 const execFileAsync = promisify(execFile);
-const READY_TIMEOUT_MS = 90_000;
+const READY_TIMEOUT_MS = 180_000;
 const STOP_GRACE_MS = 20_000;
 
 export interface LocalClusterOptions {
@@ -34,10 +35,12 @@ export class LocalCluster implements ClusterBackend {
   readonly mode = "local" as const;
   readonly canControlBrokers = true;
   readonly bootstrap: readonly string[];
+  readonly learnerAccess: NonNullable<ClusterBackend["learnerAccess"]>;
   private readonly dir: string;
   private readonly port: number;
   private guardian: ChildProcess | undefined;
   private libs: string | undefined;
+  private authClasses: string | undefined;
   /** Nodes this instance started (an owner stops only these). */
   private readonly startedHere = new Set<number>();
   private readonly options: LocalClusterOptions;
@@ -46,8 +49,10 @@ export class LocalCluster implements ClusterBackend {
     this.options = options;
     this.port = options.port ?? DEFAULT_KAFKA_PORT;
     this.bootstrap = LOCAL_NODE_IDS.map((id) => `127.0.0.1:${clientPort(id, this.port)}`);
+    const learnerBootstrap = LOCAL_NODE_IDS.map((id) => `127.0.0.1:${learnerPort(id, this.port)}`);
     // One folder per port set, so two clusters on different ports never share data.
     this.dir = path.join(options.home, this.port === DEFAULT_KAFKA_PORT ? "cluster" : `cluster-${this.port}`);
+    this.learnerAccess = { bootstrap: learnerBootstrap, secret: () => learnerSecret(this.dir) };
   }
 
   private file(id: number, suffix: "properties" | "pid" | "log"): string {
@@ -61,17 +66,28 @@ export class LocalCluster implements ClusterBackend {
   async up(progress: Progress = () => {}): Promise<void> {
     await requireJava();
     this.libs = await ensureJars(this.options.home, progress);
+    this.authClasses = await ensureAuthClasses(this.libs);
     fs.mkdirSync(path.join(this.dir, "logs"), { recursive: true });
     fs.writeFileSync(path.join(this.dir, "log4j2.yaml"), log4jYaml);
+    const secret = learnerSecret(this.dir);
     for (const id of LOCAL_NODE_IDS) {
-      fs.writeFileSync(this.file(id, "properties"), nodeProperties(id, path.join(this.dir, "data", `node${id}`), this.port));
+      fs.writeFileSync(this.file(id, "properties"), nodeProperties(id, path.join(this.dir, "data", `node${id}`), this.port, secret), { mode: 0o600 });
     }
     await this.formatStorage(progress);
     const toStart = LOCAL_NODE_IDS.filter((id) => this.pid(id) === undefined);
     for (const id of toStart) this.startedHere.add(id);
     if (this.options.owned && toStart.length > 0) this.startGuardian(toStart);
     const started = Date.now();
-    await Promise.all(LOCAL_NODE_IDS.map((id) => this.startNode(id, progress)));
+    const results = await Promise.allSettled(LOCAL_NODE_IDS.map((id) => this.startNode(id, progress)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) {
+      // Leave nothing half-started behind: stop the nodes this call started, then report the first failure.
+      await Promise.all(toStart.map((id) => this.stopNode(id, () => {})));
+      for (const id of toStart) this.startedHere.delete(id);
+      this.guardian?.stdin?.end();
+      this.guardian = undefined;
+      throw failed.reason;
+    }
     progress(`Kafka cluster ready: ${this.bootstrap.join(",")} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
 
@@ -104,6 +120,7 @@ export class LocalCluster implements ClusterBackend {
   async startBroker(id: number, progress: Progress = () => {}): Promise<void> {
     this.requireNode(id);
     this.libs ??= await ensureJars(this.options.home, progress);
+    this.authClasses ??= await ensureAuthClasses(this.libs);
     await this.startNode(id, progress);
   }
 
@@ -158,7 +175,7 @@ export class LocalCluster implements ClusterBackend {
         `-Dkafka.logs.dir=${path.join(this.dir, "logs")}`,
         `-Dlog4j2.configurationFile=${path.join(this.dir, "log4j2.yaml")}`,
         "-cp",
-        `${this.libs}/*`,
+        `${this.libs}/*:${this.authClasses}`,
         "kafka.Kafka",
         this.file(id, "properties"),
       ],

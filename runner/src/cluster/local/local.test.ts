@@ -12,6 +12,8 @@ describe("local node properties", () => {
     expect(props).toContain("default.replication.factor=3");
     expect(props).toContain("min.insync.replicas=2");
     expect(props).toContain("log.dirs=/data/node2");
+    expect(props).toContain("advertised.listeners=PLAINTEXT://127.0.0.1:19093,LEARNER://127.0.0.1:19293");
+    expect(props).toContain("super.users=User:ANONYMOUS");
   });
 
   it("moves every port with KAFKA_PORT", () => {

@@ -10,18 +10,34 @@ export const clientPort = (id: number, base = DEFAULT_KAFKA_PORT): number => bas
 /** Controller (Raft quorum) port of node `id`: 100 above its client port. */
 export const controllerPort = (id: number, base = DEFAULT_KAFKA_PORT): number => base + 100 + id - 1;
 
-/** Renders server.properties for node `id` with its data in `dataDir`. */
-export function nodeProperties(id: number, dataDir: string, base = DEFAULT_KAFKA_PORT): string {
+/** Learner (SASL) port of node `id`: 200 above its client port. Sandboxes reach only these. */
+export const learnerPort = (id: number, base = DEFAULT_KAFKA_PORT): number => base + 200 + id - 1;
+
+/** Class that checks learner logins (runner/kafka/auth). */
+export const LEARNER_AUTH_CLASS = "dev.offset.kafka.SessionPlainCallbackHandler";
+
+/**
+ * Renders server.properties for node `id` with its data in `dataDir`. `learnerSecret` keys the learner
+ * listener's logins (see runner/kafka/auth and runner/src/session/access.ts).
+ */
+export function nodeProperties(id: number, dataDir: string, base = DEFAULT_KAFKA_PORT, learnerSecret = "unset"): string {
   const voters = LOCAL_NODE_IDS.map((n) => `${n}@127.0.0.1:${controllerPort(n, base)}`).join(",");
   const lines: Record<string, string | number> = {
     "process.roles": "broker,controller",
     "node.id": id,
     "controller.quorum.voters": voters,
-    listeners: `PLAINTEXT://127.0.0.1:${clientPort(id, base)},CONTROLLER://127.0.0.1:${controllerPort(id, base)}`,
-    "advertised.listeners": `PLAINTEXT://127.0.0.1:${clientPort(id, base)}`,
+    listeners: `PLAINTEXT://127.0.0.1:${clientPort(id, base)},CONTROLLER://127.0.0.1:${controllerPort(id, base)},LEARNER://127.0.0.1:${learnerPort(id, base)}`,
+    "advertised.listeners": `PLAINTEXT://127.0.0.1:${clientPort(id, base)},LEARNER://127.0.0.1:${learnerPort(id, base)}`,
     "controller.listener.names": "CONTROLLER",
     "inter.broker.listener.name": "PLAINTEXT",
-    "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+    "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,LEARNER:SASL_PLAINTEXT",
+    // Classroom learners log in on LEARNER as their session and get prefixed ACLs; the plaintext listener is the
+    // runner's and the brokers' own (its anonymous principal is a super user) and sandboxes cannot reach it.
+    "listener.name.learner.sasl.enabled.mechanisms": "PLAIN",
+    "listener.name.learner.plain.sasl.jaas.config": `org.apache.kafka.common.security.plain.PlainLoginModule required secret="${learnerSecret}";`,
+    "listener.name.learner.plain.sasl.server.callback.handler.class": LEARNER_AUTH_CLASS,
+    "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+    "super.users": "User:ANONYMOUS",
     "log.dirs": dataDir,
     // Replication defaults a course about durability should teach with: RF 3, two in-sync replicas to write.
     "default.replication.factor": 3,

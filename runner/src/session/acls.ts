@@ -1,0 +1,74 @@
+/**
+ * Grants each classroom session its Kafka permissions on first use: everything on topics, groups and
+ * transactional ids that start with its prefix, and the few cluster-wide operations lessons need. Nothing else:
+ * another session's topics are invisible and unreadable to it.
+ */
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes, type AclEntry } from "kafkajs";
+
+/** The ACL entries of one session principal. */
+export function sessionAcls(prefix: string): AclEntry[] {
+  const principal = `User:${prefix}`;
+  const named = [AclResourceTypes.TOPIC, AclResourceTypes.GROUP, AclResourceTypes.TRANSACTIONAL_ID].map((resourceType) => ({
+    resourceType,
+    resourceName: `${prefix}.`,
+    resourcePatternType: ResourcePatternTypes.PREFIXED,
+    principal,
+    host: "*",
+    operation: AclOperationTypes.ALL,
+    permissionType: AclPermissionTypes.ALLOW,
+  }));
+  // Broker configs (lessons read versions and defaults) and leader elections / reassignments (the replication
+  // lesson) need cluster permissions; neither reveals another session's records. DESCRIBE (listing ACLs) is withheld.
+  const cluster = [AclOperationTypes.DESCRIBE_CONFIGS, AclOperationTypes.ALTER, AclOperationTypes.IDEMPOTENT_WRITE].map((operation) => ({
+    resourceType: AclResourceTypes.CLUSTER,
+    resourceName: "kafka-cluster",
+    resourcePatternType: ResourcePatternTypes.LITERAL,
+    principal,
+    host: "*",
+    operation,
+    permissionType: AclPermissionTypes.ALLOW,
+  }));
+  return [...named, ...cluster];
+}
+
+export class SessionAcls {
+  private readonly granted = new Map<string, Promise<void>>();
+  private readonly bootstrap: () => readonly string[];
+
+  constructor(bootstrap: () => readonly string[]) {
+    this.bootstrap = bootstrap;
+  }
+
+  private client(): Kafka {
+    return new Kafka({ clientId: "offset-acls", brokers: [...this.bootstrap()], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+  }
+
+  /** Grants the session's ACLs once per runner lifetime (creating existing ACLs again is harmless). */
+  ensure(prefix: string): Promise<void> {
+    let pending = this.granted.get(prefix);
+    if (!pending) {
+      pending = this.withAdmin((admin) => admin.createAcls({ acl: sessionAcls(prefix) }).then(() => undefined));
+      pending.catch(() => this.granted.delete(prefix));
+      this.granted.set(prefix, pending);
+    }
+    return pending;
+  }
+
+  /** Removes the session's ACLs (when its topics are purged). */
+  async revoke(prefix: string): Promise<void> {
+    this.granted.delete(prefix);
+    await this.withAdmin(async (admin) => {
+      await admin.deleteAcls({ filters: sessionAcls(prefix) });
+    });
+  }
+
+  private async withAdmin<T>(work: (admin: ReturnType<Kafka["admin"]>) => Promise<T>): Promise<T> {
+    const admin = this.client().admin();
+    await admin.connect();
+    try {
+      return await work(admin);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
