@@ -7,6 +7,8 @@ import type { ClusterView } from "../../runner/src/cluster/inspect.ts";
 import { brokersTable, groupsSection, topicsSection, type BrokerBusy } from "./cluster-render.ts";
 
 const FAST_MS = 1000;
+/** `freshTopic("x")`, `topic("x")`, `groupId("x")` in a snippet: the names the lesson works with. */
+const NAME_CALL = /\b(?:freshTopic|topic|groupId)\(\s*["'`]([^"'`]+)["'`]/g;
 const SLOW_MS = 10_000;
 /** How long after a run or a broker action the panel keeps polling fast: elections and rebalances take seconds. */
 const AFTERGLOW_MS = 20_000;
@@ -21,8 +23,21 @@ class OffsetCluster extends HTMLElement {
   private visible = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inFlight = false;
+  /** Topic and group names this page's snippets use; the rest of the cluster is summarised, collapsed. */
+  private readonly pageNames = new Set<string>();
 
   connectedCallback(): void {
+    for (const source of document.querySelectorAll("offset-snippet script[data-original]")) {
+      for (const match of String(JSON.parse(source.textContent || '""')).matchAll(NAME_CALL)) this.pageNames.add(match[1]!);
+    }
+    document.addEventListener("offset:kafka", (event) => {
+      const detail = (event as CustomEvent<{ topic?: string; groupId?: string }>).detail;
+      const name = detail.topic ?? detail.groupId;
+      if (name && !this.pageNames.has(name)) {
+        this.pageNames.add(name);
+        this.lastJson = "";
+      }
+    });
     document.addEventListener("offset:run-start", () => {
       this.activeRuns++;
       this.schedule(0);
@@ -110,8 +125,10 @@ class OffsetCluster extends HTMLElement {
     // Redrawing replaces the buttons; put keyboard focus back on the same broker's button.
     const focused = (document.activeElement as HTMLElement | null)?.dataset.brokerId;
     this.region("brokers").replaceChildren(brokersTable(this.view, this.controls, this.busy));
-    this.region("topics").replaceChildren(topicsSection(this.view));
-    this.region("groups").replaceChildren(groupsSection(this.view));
+    const onPage = (name: string): boolean => this.pageNames.has(name) || [...this.pageNames].some((n) => name.endsWith(`.${n}`));
+    const open = (kind: string): boolean => this.querySelector<HTMLDetailsElement>(`details[data-others="${kind}"]`)?.open ?? false;
+    this.region("topics").replaceChildren(topicsSection(this.view, onPage, open("topics")));
+    this.region("groups").replaceChildren(groupsSection(this.view, onPage, open("groups")));
     if (focused) this.querySelector<HTMLButtonElement>(`[data-broker-id="${focused}"]`)?.focus();
   }
 

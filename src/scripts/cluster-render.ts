@@ -51,13 +51,28 @@ function partitionRow(p: PartitionView, brokersUp: Set<number>): HTMLTableRowEle
   );
 }
 
-export function topicsSection(view: ClusterView): HTMLElement {
+/** Whether a cluster name belongs to this page; classroom mode prefixes names with the learner's session. */
+export type IsOnPage = (name: string) => boolean;
+
+function others(kind: string, count: number, open: boolean, body: Node): HTMLDetailsElement {
+  return h("details", { class: "cluster-others", "data-others": kind, open }, h("summary", {}, `Other ${kind} on the cluster (${count})`), body);
+}
+
+export function topicsSection(view: ClusterView, onPage: IsOnPage, othersOpen: boolean): HTMLElement {
   const up = new Set(view.brokers.filter((b) => b.up).map((b) => b.id));
-  if (!view.topics.length) return h("p", { class: "cluster-empty" }, "No topics yet. Run a snippet and its topics appear here.");
+  const mine = view.topics.filter((t) => onPage(t.name));
+  const rest = view.topics.filter((t) => !onPage(t.name));
+  const tables = mine.map((t) => table(`Topic ${t.name} (${t.partitions.length} partition${t.partitions.length === 1 ? "" : "s"})`, ["Partition", "Leader", "Replicas", "In-sync replicas", "End offset"], t.partitions.map((p) => partitionRow(p, up))));
+  const summary = rest.map((t) => {
+    const under = t.partitions.filter((p) => p.isr.length < p.replicas.length).length;
+    const records = t.partitions.reduce((n, p) => n + BigInt(p.endOffset), 0n);
+    return h("tr", {}, h("th", { scope: "row" }, h("code", {}, t.name)), h("td", { class: "cluster-num" }, String(t.partitions.length)), h("td", { class: "cluster-num" }, String(records)), h("td", { "data-state": under ? "warn" : undefined }, under ? `${under} under-replicated` : "all in sync"));
+  });
   return h(
     "div",
     {},
-    ...view.topics.map((t) => table(`Topic ${t.name} (${t.partitions.length} partition${t.partitions.length === 1 ? "" : "s"})`, ["Partition", "Leader", "Replicas", "In-sync replicas", "End offset"], t.partitions.map((p) => partitionRow(p, up)))),
+    ...(tables.length ? tables : [h("p", { class: "cluster-empty" }, "This page's topics appear here once a snippet creates them.")]),
+    rest.length ? others("topics", rest.length, othersOpen, table("Other topics", ["Topic", "Partitions", "Records", "Replicas"], summary)) : null,
   );
 }
 
@@ -75,7 +90,14 @@ function groupBlock(g: GroupView): HTMLElement {
   );
 }
 
-export function groupsSection(view: ClusterView): HTMLElement {
-  if (!view.groups.length) return h("p", { class: "cluster-empty" }, "No consumer groups yet.");
-  return h("div", {}, ...view.groups.map(groupBlock));
+export function groupsSection(view: ClusterView, onPage: IsOnPage, othersOpen: boolean): HTMLElement {
+  const mine = view.groups.filter((g) => onPage(g.groupId));
+  const rest = view.groups.filter((g) => !onPage(g.groupId));
+  const summary = rest.map((g) => h("tr", {}, h("th", { scope: "row" }, h("code", {}, g.groupId)), h("td", {}, g.state), h("td", { class: "cluster-num" }, String(g.members.length)), h("td", { class: "cluster-num" }, String(g.lag.reduce((n, l) => n + l.lag, 0)))));
+  return h(
+    "div",
+    {},
+    ...(mine.length ? mine.map(groupBlock) : [h("p", { class: "cluster-empty" }, "Consumer groups from this page appear here while they exist.")]),
+    rest.length ? others("groups", rest.length, othersOpen, table("Other consumer groups", ["Group", "State", "Members", "Total lag"], summary)) : null,
+  );
 }

@@ -22,6 +22,9 @@ export async function createEditor(host: HTMLElement, value: string, hooks: Edit
     tabSize: 2,
     fixedOverflowWidgets: true,
     renderLineHighlightOnlyWhenFocus: true,
+    overviewRulerLanes: 0,
+    hideCursorInOverviewRuler: true,
+    overviewRulerBorder: false,
     scrollbar: { alwaysConsumeMouseWheel: false },
     ariaLabel: hooks.label,
   });

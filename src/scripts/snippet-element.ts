@@ -172,10 +172,10 @@ class OffsetSnippet extends HTMLElement {
         if (event.data.passed && this.dataset.exercise) recordProgress("passed", this.dataset.exercise);
         break;
       case "end": {
-        const { reason, exitCode, durationMs } = event.data;
+        const { reason, exitCode } = event.data;
         this.dataset.reason = reason;
         const detail = reason === "error" && exitCode !== null ? ` (exit code ${exitCode})` : "";
-        this.output.status(`${endReasonText[reason]}${detail} · ran ${(durationMs / 1000).toFixed(1)} s`, reason === "ok" ? "ok" : "failed");
+        this.output.status(`${endReasonText[reason]}${detail}`, reason === "ok" ? "ok" : "failed");
         if (reason === "ok") recordProgress("ran", this.snippetId);
         else this.output.explainFailure();
         break;

@@ -5,7 +5,17 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DOCKER_NODE_IDS, EDGE_NETWORK, KAFKA_IMAGE, LAB_NETWORK, labBrokers, nodeSpec, specHash, type NodeSpec } from "./docker-nodes.ts";
+import {
+  COMPOSE_PROJECT,
+  DOCKER_NODE_IDS,
+  EDGE_NETWORK,
+  KAFKA_IMAGE,
+  LAB_NETWORK,
+  labBrokers,
+  nodeSpec,
+  specHash,
+  type NodeSpec,
+} from "./docker-nodes.ts";
 import { DEFAULT_KAFKA_PORT, clientPort } from "./local/properties.ts";
 
 export const kafkaComposePath = path.resolve(import.meta.dirname, "../../../compose/kafka.yml");
@@ -53,7 +63,9 @@ export function renderKafkaCompose(): string {
   const hostPorts = DOCKER_NODE_IDS.map((id) => `127.0.0.1:${clientPort(id, DEFAULT_KAFKA_PORT)}`).join(", ");
   return [
     `# Offset's Kafka cluster: three combined broker+controller KRaft nodes (${KAFKA_IMAGE}).`,
-    `# KAFKA_MODE=docker starts the same containers through the Docker API; use one or the other.`,
+    `# KAFKA_MODE=docker starts the same containers through the Docker API, and either adopts what the other started`,
+    `# as long as the compose project keeps its default name, "${COMPOSE_PROJECT}" (so no -p or COMPOSE_PROJECT_NAME).`,
+    `#   Start: docker compose -f compose/kafka.yml up -d    Stop: docker compose -f compose/kafka.yml down`,
     `#   Host clients:       ${hostPorts}`,
     `#   Lab containers:     ${labBrokers.join(", ")} (network ${LAB_NETWORK}, which has no route out)`,
     `# Generated from runner/src/cluster/docker-nodes.ts; edit that, then run: node runner/src/cluster/docker-compose-file.ts`,

@@ -36,25 +36,36 @@ describe("compose/kafka.yml", () => {
       expect(text).toContain(`EXTERNAL://127.0.0.1:${port}`);
     }
     expect(text).toContain('image: "apache/kafka:4.3.1"');
+    for (const setting of [
+      'KAFKA_DEFAULT_REPLICATION_FACTOR: "3"',
+      'KAFKA_MIN_INSYNC_REPLICAS: "2"',
+      'KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: "3"',
+      'KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: "3"',
+      'KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: "0"',
+    ]) {
+      expect(text.split(setting)).toHaveLength(4);
+    }
+    // Only the stock image's classes: no login handler from runner/kafka, which the image does not have.
+    expect(text).not.toMatch(/dev\.offset\.kafka|SASL/);
     expect(text).toMatch(/offset-lab:\n {4}name: offset-lab\n {4}internal: true/);
   });
 });
 
 // Without a compose CLI these show as skipped, so the gap stays visible in the report.
 describe.skipIf(!compose)(`docker compose config (${compose?.join(" ") ?? "no compose CLI installed"})`, () => {
-  it("accepts kafka.yml alone", () => {
+  it("accepts kafka.yml alone", { timeout: 60_000 }, () => {
     const result = config([path.join(composeDir, "kafka.yml")]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
   });
 
-  it("accepts kafka.yml with offset.yml (the course in containers)", () => {
+  it("accepts kafka.yml with offset.yml (the course in containers)", { timeout: 60_000 }, () => {
     const result = config([path.join(composeDir, "kafka.yml"), path.join(composeDir, "offset.yml")]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
   });
 
-  it("rejects a broken file, so a pass above means something", () => {
+  it("rejects a broken file, so a pass above means something", { timeout: 60_000 }, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "offset-compose-"));
     try {
       const broken = path.join(dir, "broken.yml");

@@ -21,6 +21,27 @@ const DATA_DIR = "/var/lib/kafka/data";
 const HEAP_OPTS = "-Xms128m -Xmx384m";
 const MEMORY_MB = 768;
 
+/**
+ * Compose's project for compose/kafka.yml: the name of the folder holding it. Containers and networks created
+ * through the API carry compose's labels, so `docker compose` adopts them instead of failing on a name clash
+ * (it refuses a same-named network whose com.docker.compose.network label differs).
+ */
+export const COMPOSE_PROJECT = "compose";
+
+/** Labels compose itself puts on a network it creates. */
+export const composeNetworkLabels = (network: string): Record<string, string> => ({
+  "com.docker.compose.project": COMPOSE_PROJECT,
+  "com.docker.compose.network": network,
+});
+
+/** Labels compose itself puts on a service's container. */
+export const composeContainerLabels = (service: string): Record<string, string> => ({
+  "com.docker.compose.project": COMPOSE_PROJECT,
+  "com.docker.compose.service": service,
+  "com.docker.compose.oneoff": "False",
+  "com.docker.compose.container-number": "1",
+});
+
 export const containerName = (id: number): string => `offset-kafka-${id}`;
 export const hostName = (id: number): string => `kafka-${id}`;
 export const volumeName = (id: number): string => `offset-kafka-${id}-data`;
@@ -41,16 +62,29 @@ export interface NodeSpec {
   healthcheck: { test: string[]; intervalS: number; timeoutS: number; retries: number; startPeriodS: number };
 }
 
-/** Properties the docker nodes set themselves; everything else comes from the local backend's server.properties. */
-const DOCKER_ONLY = new Set([
-  "node.id",
-  "listeners",
-  "advertised.listeners",
-  "listener.security.protocol.map",
-  "inter.broker.listener.name",
-  "controller.quorum.voters",
-  "log.dirs",
-]);
+/**
+ * Settings taken from the local backend's server.properties so both clusters behave alike in lessons. An explicit
+ * list: the local nodes also carry host-only settings (listeners, a login handler from runner/kafka) that would
+ * break a node running the stock image.
+ */
+const SHARED_WITH_LOCAL = [
+  "default.replication.factor",
+  "min.insync.replicas",
+  "offsets.topic.replication.factor",
+  "transaction.state.log.replication.factor",
+  "transaction.state.log.min.isr",
+  "share.coordinator.state.topic.replication.factor",
+  "share.coordinator.state.topic.min.isr",
+  "offsets.topic.num.partitions",
+  "transaction.state.log.num.partitions",
+  "share.coordinator.state.topic.num.partitions",
+  "num.partitions",
+  "group.initial.rebalance.delay.ms",
+  "replica.lag.time.max.ms",
+  "num.network.threads",
+  "num.io.threads",
+  "log.cleaner.dedupe.buffer.size",
+];
 
 /** Describes node `id` when broker 1 is published on host port `base`. */
 export function nodeSpec(id: number, base = DEFAULT_KAFKA_PORT): NodeSpec {
@@ -58,6 +92,8 @@ export function nodeSpec(id: number, base = DEFAULT_KAFKA_PORT): NodeSpec {
   const voters = DOCKER_NODE_IDS.map((n) => `${n}@${hostName(n)}:${CONTROLLER_PORT}`).join(",");
   const properties: Record<string, string> = {
     "node.id": String(id),
+    "process.roles": "broker,controller",
+    "controller.listener.names": "CONTROLLER",
     // INTERNAL serves the other brokers and every container on the lab network; EXTERNAL serves host clients.
     listeners: `INTERNAL://:${INTERNAL_PORT},EXTERNAL://:${hostPort},CONTROLLER://:${CONTROLLER_PORT}`,
     "advertised.listeners": `INTERNAL://${labAddress(id)},EXTERNAL://127.0.0.1:${hostPort}`,
@@ -65,7 +101,6 @@ export function nodeSpec(id: number, base = DEFAULT_KAFKA_PORT): NodeSpec {
     "inter.broker.listener.name": "INTERNAL",
     "controller.quorum.voters": voters,
     "log.dirs": DATA_DIR,
-    // Replication, group and internal-topic settings are shared with the local backend, so lessons behave alike.
     ...sharedProperties(),
   };
   const env: Record<string, string> = { CLUSTER_ID, KAFKA_HEAP_OPTS: HEAP_OPTS };
@@ -90,12 +125,12 @@ export function nodeSpec(id: number, base = DEFAULT_KAFKA_PORT): NodeSpec {
 }
 
 function sharedProperties(): Record<string, string> {
-  const shared: Record<string, string> = {};
-  for (const line of nodeProperties(1, DATA_DIR).split("\n")) {
-    const at = line.indexOf("=");
-    if (at > 0 && !DOCKER_ONLY.has(line.slice(0, at))) shared[line.slice(0, at)] = line.slice(at + 1);
-  }
-  return shared;
+  const local = new Map(
+    nodeProperties(1, DATA_DIR)
+      .split("\n")
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)] as const),
+  );
+  return Object.fromEntries(SHARED_WITH_LOCAL.filter((key) => local.has(key)).map((key) => [key, local.get(key)!]));
 }
 
 /** The image's naming rule: `.` → `_`, `_` → `__`, `-` → `___`, upper case, KAFKA_ prefix. */

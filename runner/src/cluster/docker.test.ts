@@ -73,12 +73,14 @@ describe("DockerCluster", () => {
     expect(fake.images.has(KAFKA_IMAGE)).toBe(true);
     expect(lines[0]).toBe(`Pulling ${KAFKA_IMAGE} (first start only)…`);
     expect(lines).toContain(`Pulling ${KAFKA_IMAGE}: 3/3 layers`);
-    expect(fake.networks.get("offset-lab")).toMatchObject({ Internal: true });
+    // compose's own labels, so `docker compose -f compose/kafka.yml` adopts these instead of failing on the names.
+    expect(fake.networks.get("offset-lab")).toMatchObject({ Internal: true, Labels: { "com.docker.compose.network": "offset-lab" } });
     expect(fake.networks.get("offset-edge")).toMatchObject({ Internal: false });
     for (const id of [1, 2, 3]) {
       const node = fake.find(`offset-kafka-${id}`)!;
       const port = String(base + id - 1);
       expect(node.config.Image).toBe(KAFKA_IMAGE);
+      expect(node.config.Labels).toMatchObject({ "com.docker.compose.project": "compose", "com.docker.compose.service": `kafka-${id}` });
       expect(node.config.Env).toEqual(
         expect.arrayContaining([
           `KAFKA_NODE_ID=${id}`,

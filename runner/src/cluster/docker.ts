@@ -14,6 +14,8 @@ import {
   unlessMissing,
 } from "./docker-api.ts";
 import {
+  composeContainerLabels,
+  composeNetworkLabels,
   DOCKER_NODE_IDS,
   EDGE_NETWORK,
   KAFKA_IMAGE,
@@ -186,7 +188,7 @@ export class DockerCluster implements ClusterBackend {
     ] as const) {
       if (await unlessMissing(this.docker.getNetwork(name).inspect())) continue;
       await this.docker
-        .createNetwork({ Name: name, Driver: "bridge", Internal: internal, Labels: { "offset.network": name } })
+        .createNetwork({ Name: name, Driver: "bridge", Internal: internal, Labels: composeNetworkLabels(name) })
         .catch((error: unknown) => {
           // Another process (a second runner, docker compose) created it first.
           if (statusOf(error) !== 409) throw error;
@@ -227,7 +229,7 @@ export class DockerCluster implements ClusterBackend {
       Image: KAFKA_IMAGE,
       Hostname: spec.hostname,
       Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
-      Labels: { "offset.node": String(spec.id), "offset.spec": specHash(spec) },
+      Labels: { ...composeContainerLabels(spec.hostname), "offset.node": String(spec.id), "offset.spec": specHash(spec) },
       ExposedPorts: { [port]: {} },
       Healthcheck: {
         Test: h.test,

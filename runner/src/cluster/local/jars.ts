@@ -37,7 +37,7 @@ export async function requireJava(): Promise<void> {
   } catch {
     throw new ClusterError(
       "Java was not found. The local Kafka cluster needs Java 17 or newer and Maven " +
-        "(Debian/Ubuntu: apt-get install openjdk-17-jre-headless maven), or use Docker with KAFKA_MODE=docker.",
+        "(Debian/Ubuntu: apt-get install openjdk-17-jdk-headless maven), or use Docker with KAFKA_MODE=docker.",
     );
   }
   const major = parseJavaMajor(output);
