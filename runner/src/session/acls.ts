@@ -3,7 +3,11 @@
  * transactional ids that start with its prefix, and the few cluster-wide operations lessons need. Nothing else:
  * another session's topics are invisible and unreadable to it.
  */
-import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes, type AclEntry } from "kafkajs";
+import kafkajs, { type AclEntry } from "kafkajs";
+
+// kafkajs is CommonJS and Node's ESM loader cannot see these enums as named exports; read them off the module.
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } = kafkajs;
+type Kafka = InstanceType<typeof Kafka>;
 
 /** The ACL entries of one session principal. */
 export function sessionAcls(prefix: string): AclEntry[] {
