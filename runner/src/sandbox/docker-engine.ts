@@ -182,21 +182,20 @@ export class DockerEngine implements Engine {
     const timer = setTimeout(() => stop("timeout"), spec.limits.timeoutMs);
     const onAbort = () => stop("cancelled");
     spec.signal.addEventListener("abort", onAbort, { once: true });
+    let stream: Duplex | undefined;
     try {
       // Attached before start, so not a byte of early output is missed.
       // With hijack the engine hands over the raw connection: a socket we can half-close to end stdin.
-      const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
+      stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
+      const attached = stream;
       const streamClosed = new Promise<void>((resolve) => {
-        stream
+        attached
           .once("end", resolve)
           .once("close", resolve)
           .once("error", () => resolve());
       });
       this.docker.modem.demuxStream(stream, stdout, stderr);
-      if (reason) {
-        stream.destroy();
-        return { exitCode: null, reason };
-      }
+      if (reason) return { exitCode: null, reason };
       await container.start();
       // A stop that raced the start found nothing to kill yet.
       if (reason) container.kill().catch(() => {});
@@ -218,6 +217,8 @@ export class DockerEngine implements Engine {
       spec.onStderr(`The run could not start: ${apiMessage(error)}\n`);
       return { exitCode: null, reason: "error" };
     } finally {
+      // Also on a failed start, so the hijacked connection never outlives the run.
+      stream?.destroy();
       clearTimeout(timer);
       spec.signal.removeEventListener("abort", onAbort);
     }
