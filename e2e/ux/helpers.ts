@@ -1,5 +1,5 @@
 /** Shared locators for the learner-experience specs. */
-import type { Page } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
 
 /** A lesson with two runnable snippets and the cluster panel. */
 export const LESSON = "/events-and-the-log/your-first-event/";
@@ -23,4 +23,13 @@ export async function typeAtEnd(page: Page, editor: ReturnType<Page["locator"]>,
   await editor.locator(".view-lines").click();
   await page.keyboard.press("ControlOrMeta+End");
   await page.keyboard.type(text);
+}
+
+/** The first lesson whose page has the cluster panel (optionally one that declares fault injection). */
+export async function lessonWithPanel(request: APIRequestContext, faultInjection = false): Promise<string | undefined> {
+  const index = (await (await request.get("/lessons.json")).json()) as { lessons: { url: string; faultInjection: boolean }[] };
+  for (const lesson of index.lessons.filter((l) => !faultInjection || l.faultInjection)) {
+    if ((await (await request.get(lesson.url)).text()).includes("<offset-cluster")) return lesson.url;
+  }
+  return undefined;
 }

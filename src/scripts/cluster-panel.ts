@@ -57,6 +57,8 @@ class OffsetCluster extends HTMLElement {
       if (button) void this.brokerAction(Number(button.dataset.brokerId), button.dataset.brokerAction as "stop" | "start");
     });
     void this.checkHealth();
+    // One read at load, so the panel is filled by the time the learner scrolls to it.
+    this.schedule(0);
   }
 
   private region(name: string): HTMLElement {
