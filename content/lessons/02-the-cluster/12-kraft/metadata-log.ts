@@ -1,5 +1,5 @@
 import net from "node:net";
-import { brokers, freshTopic, sleep } from "lab";
+import { brokers, kafka, sleep, topic } from "lab";
 
 // The metadata is a log: every change the controller makes is a record appended to __cluster_metadata.
 const before = (await describeQuorum()).highWatermark;
@@ -8,11 +8,20 @@ const idle = (await describeQuorum()).highWatermark;
 // Even an idle controller appends a small no-op record every half second or so, so followers can tell it is alive.
 console.log(`Two idle seconds: the metadata log grew by ${idle - before} records`);
 
-// A topic with 12 partitions: a topic record, a record per partition, a config record, and so on.
-// (freshTopic also deletes the topic a previous run left behind, which is one more record.)
-await freshTopic("metadata-demo", { partitions: 12, configs: { "retention.ms": "3600000" } });
-const after = (await describeQuorum()).highWatermark;
-console.log(`Creating a 12-partition topic: the log grew by ${after - idle} records (a few of them no-ops)`);
+// A topic with 12 partitions: a topic record, a record per partition, a config record.
+// A new name each run, so there is no older topic to delete first.
+const name = topic(`metadata-demo-${Date.now()}`);
+const admin = kafka.admin();
+await admin.connect();
+await admin.createTopics({ topics: [{ topic: name, numPartitions: 12, configEntries: [{ name: "retention.ms", value: "3600000" }] }] });
+const created = (await describeQuorum()).highWatermark;
+console.log(`Creating a 12-partition topic: the log grew by ${created - idle} records, counting any no-ops in between`);
+
+// Deleting is a metadata change too: one more record, and the brokers then remove the partitions' files.
+await admin.deleteTopics({ topics: [name] });
+await admin.disconnect();
+const deleted = (await describeQuorum()).highWatermark;
+console.log(`Deleting it again: the log grew by ${deleted - created} record${deleted - created === 1n ? "" : "s"}`);
 
 // kafkajs 2.2.4 predates KRaft and has no describeQuorum(), so this speaks Kafka's DescribeQuorum request
 // (API key 55, version 0) directly. Brokers forward it to the active controller, as kafka-metadata-quorum.sh does.
