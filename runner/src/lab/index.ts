@@ -84,7 +84,8 @@ export const labConfig: KafkaConfig = {
   // Short timeouts: a learner watching a run wants an error in seconds, not a minute of silent retries.
   connectionTimeout: 3000,
   requestTimeout: 10_000,
-  retry: { retries: 3, initialRetryTime: 200 },
+  // Enough retries to ride out a leader election (a few seconds) when a broker stops mid-run.
+  retry: { retries: 5, initialRetryTime: 300 },
   logLevel: logLevel.ERROR,
   logCreator:
     () =>
@@ -131,6 +132,16 @@ export async function freshTopic(name: string, options: TopicOptions = {}): Prom
       } catch (error) {
         if (String(error).includes("already exists")) return false;
         throw error;
+      }
+    }, 15_000);
+    // Every broker must know the new topic before the snippet uses it, or its first request may meet a broker
+    // that answers "does not host this topic-partition": ask each partition's leader for its offsets.
+    await waitUntil(async () => {
+      try {
+        const offsets = await admin.fetchTopicOffsets(full);
+        return offsets.length === spec.numPartitions;
+      } catch {
+        return false;
       }
     }, 15_000);
   } finally {
