@@ -2,8 +2,15 @@
 import type { ClusterView, GroupView, PartitionView } from "../../runner/src/cluster/inspect.ts";
 import { h } from "./dom.ts";
 
-const table = (caption: string, head: string[], rows: Node[]): HTMLTableElement =>
-  h("table", { class: "cluster-table" }, h("caption", {}, caption), h("thead", {}, h("tr", {}, ...head.map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, ...rows));
+/** A table with a caption; `hideCaption` when a visible heading already names it (screen readers still get it). */
+const table = (caption: string, head: string[], rows: Node[], hideCaption = false): HTMLTableElement =>
+  h(
+    "table",
+    { class: "cluster-table" },
+    h("caption", { class: hideCaption ? "sr-only" : undefined }, caption),
+    h("thead", {}, h("tr", {}, ...head.map((c) => h("th", { scope: "col", "data-col": c.toLowerCase() }, c)))),
+    h("tbody", {}, ...rows),
+  );
 
 const ids = (list: number[]): string => (list.length ? list.join(", ") : "none");
 
@@ -22,11 +29,11 @@ export function brokersTable(view: ClusterView, controls: boolean, busy: BrokerB
       h("th", { scope: "row" }, `Broker ${b.id}`),
       h("td", {}, h("span", { class: "cluster-state", "data-state": b.up ? "up" : "down" }, b.up ? "Up" : "Down")),
       h("td", {}, b.controller ? h("span", { class: "cluster-badge" }, "Controller") : b.up ? "Broker" : "—"),
-      h("td", {}, h("code", {}, b.address)),
+      h("td", { "data-col": "address" }, h("code", {}, b.address)),
       controls ? h("td", {}, brokerButton(b.id, b.up ? "stop" : "start", busy)) : null,
     ),
   );
-  return table("Brokers", head, rows);
+  return table("Brokers", head, rows, true);
 }
 
 function brokerButton(id: number, current: "stop" | "start", busy: BrokerBusy | undefined): HTMLButtonElement {

@@ -22,15 +22,19 @@ export async function createEditor(host: HTMLElement, value: string, hooks: Edit
     tabSize: 2,
     fixedOverflowWidgets: true,
     renderLineHighlightOnlyWhenFocus: true,
+    padding: { top: 10, bottom: 10 },
     overviewRulerLanes: 0,
     hideCursorInOverviewRuler: true,
     overviewRulerBorder: false,
-    scrollbar: { alwaysConsumeMouseWheel: false },
+    scrollbar: { alwaysConsumeMouseWheel: false, useShadows: false, verticalScrollbarSize: 10, horizontalScrollbarSize: 10 },
+    // On a phone, sideways scrolling inside a page that scrolls is fiddly; wrap instead.
+    wordWrap: host.clientWidth < 560 ? "on" : "off",
     ariaLabel: hooks.label,
   });
   // The editor grows with its content, so the page scrolls rather than a box inside it.
   const fit = (): void => {
-    host.style.height = `${Math.min(640, Math.max(120, editor.getContentHeight()))}px`;
+    const scrollbar = editor.getLayoutInfo().horizontalScrollbarHeight;
+    host.style.height = `${Math.min(640, Math.max(120, editor.getContentHeight() + scrollbar))}px`;
   };
   editor.onDidContentSizeChange(fit);
   fit();

@@ -48,8 +48,22 @@ class OffsetLanes extends HTMLElement {
     this.replaceChildren();
   }
 
+  /** Partition counts come from the cluster panel when the page has one; otherwise ask once per new topic. */
+  private learnPartitions(topic: string): void {
+    if (this.partitionCounts.has(topic)) return;
+    this.partitionCounts.set(topic, 0);
+    void fetch("/api/cluster")
+      .then((r) => (r.ok ? (r.json() as Promise<{ topics: { name: string; partitions: unknown[] }[] }>) : undefined))
+      .then((view) => {
+        for (const t of view?.topics ?? []) if (t.name === topic || t.name.endsWith(`.${topic}`)) this.partitionCounts.set(topic, t.partitions.length);
+        if (this.topics.size) this.render();
+      })
+      .catch(() => {});
+  }
+
   private record(event: KafkaEvent): void {
     if (event.type === "assigned") return;
+    this.learnPartitions(event.topic);
     const lanes = this.topics.get(event.topic) ?? new Map<number, Lane>();
     this.topics.set(event.topic, lanes);
     const lane = lanes.get(event.partition) ?? { cells: [], dropped: 0 };
@@ -68,10 +82,12 @@ class OffsetLanes extends HTMLElement {
   private render(): void {
     this.hidden = false;
     const blocks = [...this.topics].map(([topic, lanes]) => {
-      const count = Math.max(this.partitionCounts.get(topic) ?? 0, ...[...lanes.keys()].map((p) => p + 1));
+      const known = this.partitionCounts.get(topic) ?? 0;
+      const count = Math.max(known, ...[...lanes.keys()].map((p) => p + 1));
       const rows = Array.from({ length: count }, (_, partition) => this.row(partition, lanes.get(partition)));
       const total = [...lanes.values()].reduce((n, l) => n + l.cells.length + l.dropped, 0);
-      return h("div", { class: "lanes-topic" }, h("p", { class: "lanes-title" }, h("code", {}, topic), ` · ${total} record${total === 1 ? "" : "s"} in ${lanes.size} of ${count} partition${count === 1 ? "" : "s"}`), h("ol", { class: "lanes-rows" }, ...rows));
+      const spread = known ? `in ${lanes.size} of ${known} partition${known === 1 ? "" : "s"}` : `in ${lanes.size} partition${lanes.size === 1 ? "" : "s"}`;
+      return h("div", { class: "lanes-topic" }, h("p", { class: "lanes-title" }, h("code", {}, topic), ` · ${total} record${total === 1 ? "" : "s"} ${spread}`), h("ol", { class: "lanes-rows" }, ...rows));
     });
     this.replaceChildren(h("p", { class: "lanes-heading" }, "Where records landed"), ...blocks);
   }
