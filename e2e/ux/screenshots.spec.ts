@@ -9,8 +9,13 @@ async function runFirstSnippet(page: Page, theme: "light" | "dark"): Promise<voi
   await page.addInitScript((t) => localStorage.setItem("starlight-theme", t), theme);
   await page.goto(LESSON);
   const root = snippet(page, "produce.ts");
-  await root.getByRole("button", { name: /Run/ }).click();
-  await expect(root.locator('[data-part="status"]')).toHaveAttribute("data-state", "ok", { timeout: 60_000 });
+  // A busy shared cluster occasionally fails a run; a second try keeps the screenshots about the page.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await root.getByRole("button", { name: /Run/ }).click();
+    await expect(root).toHaveAttribute("data-reason", /.+/, { timeout: 60_000 });
+    if ((await root.getAttribute("data-reason")) === "ok") break;
+  }
+  await expect(root.locator('[data-part="status"]')).toHaveAttribute("data-state", "ok");
   await expect(root.locator(".monaco-editor")).toBeVisible({ timeout: 60_000 });
   // Tokens are coloured once the TypeScript grammar has loaded; wait for a coloured keyword.
   await expect(root.locator(".monaco-editor .view-line span[class*=mtk]:not(.mtk1)").first()).toBeVisible();
