@@ -1,4 +1,3 @@
-import type { ConfigResourceTypes } from "kafkajs";
 import { kafka, topic } from "lab";
 
 const name = topic("payments");
@@ -17,8 +16,8 @@ const replicationFactor = Math.min(...metadata!.partitions.map((p) => p.replicas
 
 // describeConfigs returns every config of the topic, including the ones inherited from the broker.
 const described = await admin.describeConfigs({
-  // ConfigResourceTypes.TOPIC; kafkajs's CommonJS build does not expose that enum as an ES named export.
-  resources: [{ type: 2 as ConfigResourceTypes, name, configNames: ["min.insync.replicas", "unclean.leader.election.enable"] }],
+  // 2 is ConfigResourceTypes.TOPIC; kafkajs's CommonJS build does not expose that enum as an ES named export.
+  resources: [{ type: 2, name, configNames: ["min.insync.replicas", "unclean.leader.election.enable"] }],
   includeSynonyms: false,
 });
 const config = new Map(described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));

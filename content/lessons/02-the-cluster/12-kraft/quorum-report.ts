@@ -3,7 +3,10 @@ import { brokers, freshTopic, kafka } from "lab";
 
 const topic = await freshTopic("quorum-report", { partitions: 1 });
 
-// TODO: ask the quorum (describeQuorum() below) instead of guessing.
+const quorum = await describeQuorum(); // defined at the bottom of this file
+console.log(`The quorum answered from leader epoch ${quorum.leaderEpoch}`);
+
+// TODO: fill these in from the quorum's answer instead of guessing.
 const activeController: number = -1;
 const voters: number[] = [];
 
