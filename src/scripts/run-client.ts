@@ -26,7 +26,7 @@ export async function streamRun(code: string, options: RunOptions): Promise<void
       body: JSON.stringify({ code, lang: "ts", ...(options.exercise ? { exercise: options.exercise } : {}) }),
       signal: options.signal,
     });
-  } catch (error) {
+  } catch {
     if (options.signal.aborted) return;
     throw new RunError("Cannot reach the course runner. Is `npm start` still running? Check the terminal, then try again.");
   }
@@ -57,7 +57,7 @@ export async function streamRun(code: string, options: RunOptions): Promise<void
         }
       }
     }
-  } catch (error) {
+  } catch {
     if (options.signal.aborted) return;
     throw new RunError("The connection to the runner was lost during the run. Check that `npm start` is still running.");
   }
