@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from "kafkajs";
-import { brokers } from "lab";
+import { brokers, labConfig } from "lab";
 
 // Client settings for each kind of listener. Secrets come from the environment, never from source code.
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
@@ -19,9 +19,9 @@ const configs: Record<string, Pick<KafkaConfig, "ssl" | "sasl">> = {
 const redact = (key: string, value: unknown) => (key === "password" || key === "key" ? "***" : typeof value === "string" && value.includes("BEGIN") ? "<PEM>" : value);
 for (const [name, config] of Object.entries(configs)) console.log(`${name}: ${JSON.stringify(config, redact)}`);
 
-/** Tries a connection with the given security settings against the course's PLAINTEXT listener. */
+/** Tries a connection to the listener this run uses, with labConfig's settings overridden by `security`. */
 async function attempt(label: string, security: Pick<KafkaConfig, "ssl" | "sasl">): Promise<void> {
-  const client = new Kafka({ clientId: "security-probe", brokers: brokers.slice(0, 1), connectionTimeout: 2000, requestTimeout: 3000, retry: { retries: 0 }, logLevel: logLevel.NOTHING, ...security });
+  const client = new Kafka({ ...labConfig, clientId: "security-probe", brokers: brokers.slice(0, 1), connectionTimeout: 2000, requestTimeout: 3000, retry: { retries: 0 }, logLevel: logLevel.NOTHING, ...security });
   const admin = client.admin();
   try {
     await admin.connect();
@@ -34,8 +34,9 @@ async function attempt(label: string, security: Pick<KafkaConfig, "ssl" | "sasl"
   }
 }
 
-// The course listener speaks neither TLS nor SASL, so both secured clients fail, each in its own way.
-await attempt("TLS client → PLAINTEXT listener", { ssl: true });
+// The course listeners speak no TLS, and none of them offers SCRAM, so both of these clients fail.
+await attempt("TLS client → course listener", { ssl: true });
 const scram: SASLOptions = { mechanism: "scram-sha-512", username: "alice", password: "alice-secret" };
-await attempt("SASL client → PLAINTEXT listener", { sasl: scram });
-await attempt("plain client → PLAINTEXT listener", {});
+await attempt("SCRAM client → course listener", { sasl: scram });
+// The settings the course gave this run: no credentials on PLAINTEXT, or the session's PLAIN login on LEARNER.
+await attempt("course settings → course listener", labConfig.sasl ? { sasl: labConfig.sasl } : {});

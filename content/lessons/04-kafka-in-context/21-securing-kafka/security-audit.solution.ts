@@ -17,12 +17,14 @@ const clientProtocol = protocols.get(listener) ?? listener; // a listener named 
 
 const authorizer = config.get("authorizer.class.name") || "none";
 
+// Listing ACLs needs Describe on the Cluster resource; without an authorizer there are no ACLs to list.
 let acls: string;
 try {
   const { resources: bound } = await admin.describeAcls({ resourceType: 1, resourcePatternType: 1, operation: 1, permissionType: 1 });
   acls = String(bound.reduce((n, r) => n + r.acls.length, 0));
 } catch (error) {
-  acls = /security features are disabled/i.test((error as Error).message) ? "disabled" : `error: ${(error as Error).message}`;
+  const type = (error as { type?: string }).type;
+  acls = type === "CLUSTER_AUTHORIZATION_FAILED" ? "denied" : type === "SECURITY_DISABLED" ? "disabled" : `error: ${(error as Error).message}`;
 }
 
 await admin.disconnect();

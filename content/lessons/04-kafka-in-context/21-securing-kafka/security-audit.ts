@@ -7,7 +7,8 @@ await admin.connect();
 // TODO: find out from the cluster:
 //  - clientProtocol: the security protocol (PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL) of the listener this client uses
 //  - authorizer: the broker config authorizer.class.name, or "none" when it is empty
-//  - acls: "disabled" if describeAcls says security features are disabled, otherwise the number of ACL bindings
+//  - acls: the number of ACL bindings describeAcls returns; "denied" if this client may not list ACLs
+//    (CLUSTER_AUTHORIZATION_FAILED), "disabled" if the broker has no authorizer (SECURITY_DISABLED)
 const clientProtocol = "?";
 const authorizer = "?";
 const acls = "?";
