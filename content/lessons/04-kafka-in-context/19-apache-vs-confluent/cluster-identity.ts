@@ -17,5 +17,6 @@ const show = (name: string, meaning: string) => console.log(`${name} = ${config.
 show("process.roles", "KRaft: this node is a broker and a controller (combined mode), no ZooKeeper");
 show("group.coordinator.rebalance.protocols", "classic groups, KIP-848 consumer groups, Streams groups");
 show("remote.log.storage.system.enable", "tiered storage (KIP-405), part of Apache Kafka, off on this cluster");
-show("authorizer.class.name", "no authorizer: ACLs are not enforced here (lesson 21)");
+show("listener.security.protocol.map", "one SASL listener among plaintext ones (lesson 21)");
+show("authorizer.class.name", "the standard authorizer: ACLs are enforced here (lesson 21)");
 await admin.disconnect();

@@ -22,7 +22,7 @@ function apiVersionsRequest(): Buffer {
 }
 
 const response = await new Promise<Buffer>((resolve, reject) => {
-  const socket = net.connect(Number(port), host!, () => socket.write(apiVersionsRequest()));
+  const socket = net.connect(Number(port), host, () => socket.write(apiVersionsRequest()));
   let buf = Buffer.alloc(0);
   socket.on("data", (chunk) => {
     buf = Buffer.concat([buf, chunk]);
