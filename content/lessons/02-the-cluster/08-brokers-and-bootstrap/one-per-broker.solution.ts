@@ -1,8 +1,9 @@
 import { Kafka, logLevel } from "kafkajs";
-import { brokers, topic } from "lab";
+import { brokers, labConfig, topic } from "lab";
 
-// Start from one address only, as a real client would.
-const client = new Kafka({ clientId: "one-per-broker", brokers: [brokers[0]!], logLevel: logLevel.NOTHING });
+// Start from one address only, as a real client would. labConfig carries the rest of the course's settings
+// (in a classroom, this session's login).
+const client = new Kafka({ ...labConfig, clientId: "one-per-broker", brokers: [brokers[0]!], logLevel: logLevel.NOTHING });
 const admin = client.admin();
 await admin.connect();
 

@@ -1,12 +1,13 @@
 import { Kafka, logLevel } from "kafkajs";
-import { brokers, freshTopic } from "lab";
+import { brokers, freshTopic, labConfig } from "lab";
 
 // A topic with one partition per broker, so the leaders are spread over the cluster.
 const topic = await freshTopic("bootstrap-demo", { partitions: 3 });
 
-// A client that knows a single address: the last broker in the list.
+// A client that knows a single address: the last broker in the list. The rest of its settings (in a classroom,
+// this session's login) come from labConfig.
 const bootstrap = brokers[brokers.length - 1]!;
-const client = new Kafka({ clientId: "one-address", brokers: [bootstrap], logLevel: logLevel.NOTHING });
+const client = new Kafka({ ...labConfig, clientId: "one-address", brokers: [bootstrap], logLevel: logLevel.NOTHING });
 console.log(`Bootstrap address: ${bootstrap}`);
 
 // The first metadata answer lists every broker and every partition leader.
