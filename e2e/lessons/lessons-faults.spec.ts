@@ -20,21 +20,36 @@ async function setBroker(page: Page, id: number, action: "Stop" | "Start"): Prom
 
 test.describe.configure({ mode: "serial" });
 
+// One test per lesson, its fault snippets in lesson order on one page (one session): a later lab may build on
+// what an earlier one made while more brokers were up, as a learner working down the page would.
 for (const lesson of lessons) {
-  for (const snippet of lesson.snippets.filter((s) => s.stopBrokers.length > 0)) {
-    test(`${lesson.id} › snippet ${snippet.file} with broker(s) ${snippet.stopBrokers.join(", ")} stopped`, async ({ page }) => {
-      test.setTimeout((snippet.timeoutSeconds + 240) * 1000);
-      await page.goto(lesson.url);
-      try {
-        for (const id of snippet.stopBrokers) await setBroker(page, id, "Stop");
+  const snippets = lesson.snippets.filter((s) => s.stopBrokers.length > 0);
+  test(`${lesson.id} › ${snippets.map((s) => `snippet ${s.file} with broker(s) ${s.stopBrokers.join(", ")} stopped`).join("; ")}`, async ({ page }) => {
+    test.setTimeout(snippets.reduce((sum, s) => sum + s.timeoutSeconds + 240, 60) * 1000);
+    await page.goto(lesson.url);
+    const stopped = new Set<number>();
+    try {
+      for (const snippet of snippets) {
+        for (const id of [...stopped]) {
+          if (!snippet.stopBrokers.includes(id)) {
+            await setBroker(page, id, "Start");
+            stopped.delete(id);
+          }
+        }
+        for (const id of snippet.stopBrokers) {
+          if (!stopped.has(id)) {
+            await setBroker(page, id, "Stop");
+            stopped.add(id);
+          }
+        }
         const outcome = await runSnippet(page, snippetLocator(page, snippet.id), (snippet.timeoutSeconds + 10) * 1000);
         assertExpectations(lesson, snippet, outcome);
-      } finally {
-        for (const id of snippet.stopBrokers) if (!(await brokerUp(page, id))) await setBroker(page, id, "Start");
-        await cleanUpSession(page);
       }
-    });
-  }
+    } finally {
+      for (const id of [1, 2, 3]) if (!(await brokerUp(page, id))) await setBroker(page, id, "Start");
+      await cleanUpSession(page);
+    }
+  });
 }
 
 test("fault lessons leave every broker running", async ({ page }) => {

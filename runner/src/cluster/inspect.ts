@@ -3,6 +3,8 @@
  * partition leaders, replicas, ISR and end offsets, and consumer groups with members, assignments and lag.
  */
 import { AssignerProtocol, Kafka, logLevel, type Admin } from "kafkajs";
+import { describeQuorumRequest, parseDescribeQuorum } from "../lab/quorum.ts";
+import { sendRaw } from "../lab/raw-request.ts";
 import type { BrokerStatus } from "./types.ts";
 
 export interface PartitionView {
@@ -70,6 +72,8 @@ export class ClusterInspector {
   private async read(statuses: BrokerStatus[], visible: (name: string) => boolean): Promise<ClusterView> {
     const admin = await this.connect();
     const described = await admin.describeCluster();
+    // In KRaft, DescribeCluster's "controller" is any live broker; the quorum leader is the active controller.
+    const controller = await this.activeController(statuses).catch(() => described.controller);
     const names = (await admin.listTopics()).filter((name) => !name.startsWith("__") && visible(name)).sort();
     const metadata = names.length ? await admin.fetchTopicMetadata({ topics: names }) : { topics: [] };
     const topics = await Promise.all(
@@ -87,11 +91,23 @@ export class ClusterInspector {
     const groupIds = (await admin.listGroups()).groups.map((g) => g.groupId).filter(visible).sort();
     const groups = groupIds.length ? await this.groups(admin, groupIds, topics) : [];
     const up = new Set(statuses.filter((s) => s.up).map((s) => s.id));
-    const brokers = statuses.map((s) => ({ ...s, controller: s.id === described.controller }));
+    const brokers = statuses.map((s) => ({ ...s, controller: s.id === controller }));
     for (const b of described.brokers) {
-      if (!brokers.some((s) => s.id === b.nodeId)) brokers.push({ id: b.nodeId, address: `${b.host}:${b.port}`, up: true, controller: b.nodeId === described.controller });
+      if (!brokers.some((s) => s.id === b.nodeId)) brokers.push({ id: b.nodeId, address: `${b.host}:${b.port}`, up: true, controller: b.nodeId === controller });
     }
-    return { brokers: brokers.map((b) => ({ ...b, up: b.up || up.has(b.id) })), controller: described.controller, clusterId: described.clusterId, topics, groups };
+    return { brokers: brokers.map((b) => ({ ...b, up: b.up || up.has(b.id) })), controller, clusterId: described.clusterId, topics, groups };
+  }
+
+  /** The KRaft quorum leader, asked of the first broker that answers. */
+  private async activeController(statuses: BrokerStatus[]): Promise<number> {
+    for (const broker of statuses.filter((s) => s.up)) {
+      try {
+        return parseDescribeQuorum(await sendRaw(describeQuorumRequest(), { broker: broker.address, timeoutMs: 2000 })).leaderId;
+      } catch {
+        // Try the next broker.
+      }
+    }
+    throw new Error("No broker answered DescribeQuorum");
   }
 
   private async groups(admin: Admin, groupIds: string[], topics: ClusterView["topics"]): Promise<GroupView[]> {

@@ -3,6 +3,10 @@
  * It hands the learner a kafkajs client for the course's cluster and names that belong to their session,
  * and reports where records land so the page can draw it.
  */
+import { describeQuorumRequest, parseDescribeQuorum, type Quorum } from "./quorum.ts";
+import { sendRaw } from "./raw-request.ts";
+
+export type { Quorum, QuorumReplica } from "./quorum.ts";
 import { Kafka, logLevel, type KafkaConfig, type Producer, type ProducerConfig, type RecordMetadata, type ITopicConfig } from "kafkajs";
 
 const env = typeof process === "object" ? process.env : {};
@@ -148,6 +152,28 @@ export async function freshTopic(name: string, options: TopicOptions = {}): Prom
     await admin.disconnect();
   }
   return full;
+}
+
+/**
+ * Sends a hand-built Kafka request (header + body, without the size prefix) and returns the response without
+ * its size prefix. Tries each broker in turn unless one is named; logs in first where the cluster needs it.
+ */
+export async function kafkaRequest(request: Buffer, broker?: string): Promise<Buffer> {
+  const login = env.LAB_SASL_USERNAME ? { username: env.LAB_SASL_USERNAME, password: env.LAB_SASL_PASSWORD ?? "" } : undefined;
+  let lastError: unknown;
+  for (const address of broker ? [broker] : brokers) {
+    try {
+      return await sendRaw(request, { broker: address, login });
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError instanceof Error ? lastError : new Error("No broker answered");
+}
+
+/** Asks the cluster who leads the KRaft controller quorum, and how far each voter has replicated the metadata log. */
+export async function describeQuorum(): Promise<Quorum> {
+  return parseDescribeQuorum(await kafkaRequest(describeQuorumRequest()));
 }
 
 /** Resolves after `ms` milliseconds. */

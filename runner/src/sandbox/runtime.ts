@@ -25,7 +25,15 @@ export interface Runtime {
 /** Builds (or reuses) the runtime folder. */
 export async function prepareRuntime(home: string): Promise<Runtime> {
   const kafkajsDir = path.dirname(require.resolve("kafkajs/package.json"));
-  const labSource = fs.readFileSync(labEntry);
+  // Every file of the lab module goes into the bundle, so every one of them keys the cache.
+  const labDir = path.dirname(labEntry);
+  const labSource = Buffer.concat(
+    fs
+      .readdirSync(labDir)
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+      .sort()
+      .map((f) => fs.readFileSync(path.join(labDir, f))),
+  );
   const kafkajsVersion = (JSON.parse(fs.readFileSync(path.join(kafkajsDir, "package.json"), "utf8")) as { version: string }).version;
   const hash = crypto.createHash("sha256").update(labSource).update(kafkajsVersion).update(fs.readFileSync(bootstrapSource)).update(fs.readFileSync(bridgeSource)).digest("hex").slice(0, 12);
   const root = path.join(home, "runtime", hash);

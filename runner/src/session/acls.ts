@@ -21,9 +21,12 @@ export function sessionAcls(prefix: string): AclEntry[] {
     operation: AclOperationTypes.ALL,
     permissionType: AclPermissionTypes.ALLOW,
   }));
-  // Broker configs (lessons read versions and defaults) and leader elections / reassignments (the replication
-  // lesson) need cluster permissions; neither reveals another session's records. DESCRIBE (listing ACLs) is withheld.
-  const cluster = [AclOperationTypes.DESCRIBE_CONFIGS, AclOperationTypes.ALTER, AclOperationTypes.IDEMPOTENT_WRITE].map((operation) => ({
+  // Lessons read broker configs and the controller quorum: cluster-wide reads that reveal no other session's
+  // records (DESCRIBE also lists ACLs, whose principals are hashed prefixes; knowing one does not give its login).
+  // ALTER is withheld on purpose: in Kafka it is also the right to create ACLs, so a session holding it could
+  // grant itself every other session's topics. Leader elections and reassignments need it, so classroom learners
+  // cannot run those; the lessons say so.
+  const cluster = [AclOperationTypes.DESCRIBE, AclOperationTypes.DESCRIBE_CONFIGS, AclOperationTypes.IDEMPOTENT_WRITE].map((operation) => ({
     resourceType: AclResourceTypes.CLUSTER,
     resourceName: "kafka-cluster",
     resourcePatternType: ResourcePatternTypes.LITERAL,

@@ -1,26 +1,47 @@
-import { kafka, topic } from "lab";
-
-const name = topic("legacy-events");
-const admin = kafka.admin();
-await admin.connect();
+import { groupId, kafka, topic } from "lab";
 
 function fail(reason: string): never {
   console.log(reason);
   process.exit(1);
 }
 
-if (!(await admin.listTopics()).includes(name)) fail(`There is no topic "legacy-events"; run your code first.`);
-const brokerCount = 3; // the course cluster's brokers
-const [metadata] = (await admin.fetchTopicMetadata({ topics: [name] })).topics;
+const source = topic("legacy-events");
+const target = topic("legacy-events-rf3");
+const admin = kafka.admin();
+await admin.connect();
+const topics = await admin.listTopics();
+if (!topics.includes(source)) fail(`There is no topic "legacy-events"; run your code first.`);
+if (!topics.includes(target)) fail(`There is no topic "legacy-events-rf3" yet.`);
+const [metadata] = (await admin.fetchTopicMetadata({ topics: [target] })).topics;
 for (const p of metadata!.partitions) {
-  if (new Set(p.replicas).size !== brokerCount) {
-    fail(`Partition ${p.partitionId} has replicas [${p.replicas.join(", ")}]; it needs one on each of the ${brokerCount} brokers (are they all running?).`);
-  }
-  if (p.isr.length !== p.replicas.length) {
-    fail(`Partition ${p.partitionId} has ISR [${p.isr.join(", ")}]: its new replicas have not caught up yet. Wait for them.`);
-  }
+  if (new Set(p.replicas).size !== 3) fail(`Partition ${p.partitionId} of "legacy-events-rf3" has replicas [${p.replicas.join(", ")}]; it needs three.`);
+  if (p.isr.length !== 3) fail(`Partition ${p.partitionId} of "legacy-events-rf3" has ISR [${p.isr.join(", ")}]: not every copy is in sync (is a broker stopped?).`);
 }
-const records = (await admin.fetchTopicOffsets(name)).reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
-if (records < 30) fail(`"legacy-events" holds ${records} records; the 30 written before the change should all still be there.`);
-console.log(`Every partition of "legacy-events" now has ${brokerCount} in-sync replicas, and all ${records} records are still there.`);
 await admin.disconnect();
+
+/** Every record of a topic as "partition/key/value", read by a throwaway group that commits nothing. */
+async function contents(name: string): Promise<string[]> {
+  const consumer = kafka.consumer({ groupId: groupId(`rf3-check-${Date.now()}`), sessionTimeout: 6000, rebalanceTimeout: 3000, heartbeatInterval: 500 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: name, fromBeginning: true });
+  const seen: string[] = [];
+  await new Promise<void>((resolve) => {
+    let timer = setTimeout(resolve, 6000);
+    void consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        seen.push(`${partition}/${message.key}/${message.value}`);
+        clearTimeout(timer);
+        timer = setTimeout(resolve, 1500);
+      },
+    });
+  });
+  await consumer.disconnect();
+  return seen.sort();
+}
+
+const [before, after] = [await contents(source), await contents(target)];
+if (after.length !== before.length) fail(`"legacy-events-rf3" holds ${after.length} records; "legacy-events" holds ${before.length}. Copy every one, once.`);
+const moved = after.filter((r, i) => r !== before[i]);
+if (moved.length) fail(`Some records differ or changed partition, e.g. ${moved[0]}. Keep each record's key, value and partition.`);
+console.log(`All ${after.length} records are in "legacy-events-rf3", in their original partitions, each stored on 3 in-sync replicas.`);

@@ -1,5 +1,4 @@
-import net from "node:net";
-import { brokers, freshTopic, kafka, sleep, topic as topicName } from "lab";
+import { freshTopic, kafka, kafkaRequest, sleep, topic as topicName } from "lab";
 
 // Works on the topic watch-partition.ts made (or a new one), so you can fix the leaders your failover moved.
 const admin = kafka.admin();
@@ -31,35 +30,22 @@ const body = Buffer.concat([
   int32(10_000), // timeout in ms
 ]);
 const request = Buffer.concat([int16(43), int16(1), int32(1), str("offset-lab"), body]); // header: api, version, correlation id, client id
-/** Sends one request and resolves with the response (without its size prefix). */
-function send(address: string): Promise<Buffer> {
-  const [host, port] = address.split(":");
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(port), host, () => socket.write(Buffer.concat([int32(request.length), request])));
-    let data = Buffer.alloc(0);
-    socket.on("data", (chunk) => {
-      data = Buffer.concat([data, chunk]);
-      if (data.length < 4 || data.length < 4 + data.readInt32BE(0)) return;
-      socket.end();
-      resolve(data.subarray(4));
-    });
-    socket.on("error", reject);
-    socket.setTimeout(15_000, () => socket.destroy(new Error("no answer to ElectLeaders")));
-  });
-}
-// Try the brokers in turn: one of them may be the broker you stopped.
-let response: Buffer | undefined;
-for (const address of brokers) {
-  response = await send(address).catch(() => undefined);
-  if (response) break;
-}
-if (!response) throw new Error("No broker answered the ElectLeaders request");
+// The lab sends it to a broker that answers (one may be stopped), logging in first where the listener needs it.
+const response = await kafkaRequest(request);
 
 // Response: correlation id, throttle ms, error code, then per topic a list of (partition, error code, message).
 const errorNames: Record<number, string> = { 0: "elected", 80: "PREFERRED_LEADER_NOT_AVAILABLE", 84: "ELECTION_NOT_NEEDED" };
 let at = 4 + 4;
 const topLevelError = response.readInt16BE(at);
 at += 2;
+if (topLevelError === 31) {
+  // CLUSTER_AUTHORIZATION_FAILED: elections need the cluster-wide ALTER permission, which a shared classroom withholds.
+  console.log("Preferred leader election:");
+  for (const partition of partitions) console.log(`  partition ${partition}: not allowed for this login (CLUSTER_AUTHORIZATION_FAILED)`);
+  await show("After the election:");
+  await admin.disconnect();
+  process.exit(0);
+}
 if (topLevelError !== 0) throw new Error(`ElectLeaders failed with error code ${topLevelError}`);
 const topics = response.readInt32BE(at);
 at += 4;

@@ -20,6 +20,6 @@ await producer.disconnect();
 // The log only knows what reached it; with acks=0 the producer never learns whether it did.
 const admin = kafka.admin();
 await admin.connect();
-const [{ high }] = (await admin.fetchTopicOffsets(topic)) as [{ high: string }];
+const high = (await admin.fetchTopicOffsets(topic))[0]!.high;
 console.log(`The partition holds ${high} records (${3 * count} sent)`);
 await admin.disconnect();

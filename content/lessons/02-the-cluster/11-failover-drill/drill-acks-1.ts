@@ -1,7 +1,7 @@
 import { freshTopic, groupId, kafka, sleep } from "lab";
 
 // The drill: a producer and a consumer run for 20 s on a one-partition topic while you stop its leader's broker.
-const ACKS = 1; // drill-acks-all.ts is the same program with ACKS = -1
+const ACKS: number = 1; // drill-acks-all.ts is the same program with ACKS = -1
 const label = ACKS === -1 ? "all" : String(ACKS);
 const topic = await freshTopic("drill", { partitions: 1 });
 

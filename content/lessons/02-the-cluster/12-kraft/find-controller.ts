@@ -1,5 +1,4 @@
-import net from "node:net";
-import { brokers, kafka } from "lab";
+import { kafka, kafkaRequest } from "lab";
 
 // kafkajs 2.2.4 predates KRaft and has no describeQuorum(), so this speaks Kafka's DescribeQuorum request
 // (API key 55, version 0) directly. Brokers forward it to the active controller, as kafka-metadata-quorum.sh does.
@@ -14,29 +13,8 @@ async function describeQuorum(): Promise<Quorum> {
   // Body: one topic (__cluster_metadata), one partition (0). Compact arrays and strings store length + 1.
   const body = Buffer.concat([Buffer.from([0, 2, name.length + 1]), name, Buffer.from([2, 0, 0, 0, 0, 0, 0, 0])]);
   const request = Buffer.concat([header, body]);
-  for (const address of brokers) {
-    const response = await exchange(address, request).catch(() => undefined);
-    if (response) return parse(response);
-  }
-  throw new Error("No broker answered DescribeQuorum");
-}
-
-function exchange(address: string, request: Buffer): Promise<Buffer> {
-  const [host, port] = address.split(":");
-  return new Promise((resolve, reject) => {
-    const size = Buffer.alloc(4);
-    size.writeInt32BE(request.length);
-    const socket = net.connect(Number(port), host, () => socket.write(Buffer.concat([size, request])));
-    let data = Buffer.alloc(0);
-    socket.on("data", (chunk) => {
-      data = Buffer.concat([data, chunk]);
-      if (data.length < 4 || data.length < 4 + data.readInt32BE(0)) return;
-      socket.end();
-      resolve(data.subarray(4));
-    });
-    socket.on("error", reject);
-    socket.setTimeout(5000, () => socket.destroy(new Error("timed out")));
-  });
+  // The lab sends it and returns the answer, logging in first where the listener needs it.
+  return parse(await kafkaRequest(request));
 }
 
 function parse(b: Buffer): Quorum {
