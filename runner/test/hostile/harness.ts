@@ -1,6 +1,6 @@
 /**
  * Test harness for hostile snippets: the real bubblewrap engine, the real run manager and queue, and the real
- * cluster (127.0.0.1:19092-19094 unless KAFKA_BROKERS says otherwise). There is no skip: if the sandbox or the
+ * cluster (127.0.0.1:19092-19094, or the test cluster's ports, unless KAFKA_BROKERS says otherwise). There is no skip: if the sandbox or the
  * cluster is missing, these tests fail, because then nothing they claim has been shown.
  */
 import fs from "node:fs";
@@ -15,7 +15,9 @@ import { SandboxEngine } from "../../src/sandbox/bwrap-engine.ts";
 import { prepareRuntime } from "../../src/sandbox/runtime.ts";
 import type { RunLimits } from "../../src/sandbox/types.ts";
 
-export const brokers = (process.env.KAFKA_BROKERS ?? "127.0.0.1:19092,127.0.0.1:19093,127.0.0.1:19094").split(",");
+// `npm test` runs its own cluster and says where (OFFSET_TEST_KAFKA_PORT); alone, the tests use the default one.
+const kafkaPort = Number(process.env.OFFSET_TEST_KAFKA_PORT ?? 19092);
+export const brokers = (process.env.KAFKA_BROKERS ?? [0, 1, 2].map((n) => `127.0.0.1:${kafkaPort + n}`).join(",")).split(",");
 
 export interface Outcome {
   reason: string | undefined;

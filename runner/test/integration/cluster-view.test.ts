@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { collectRun, testServerUrl } from "../support/collect-run.ts";
 
 const base = testServerUrl();
+// One browser session for the run and the view: in classroom mode the view shows a session only its own topics.
+const session = { headers: { cookie: "offset_session=c1a55e00c1a55e00" } };
 
 describe("cluster endpoints", () => {
   it("health names the engine and three brokers that are up", async () => {
@@ -17,9 +19,9 @@ describe("cluster endpoints", () => {
     const run = await collectRun(base, {
       code: `import { freshTopic } from "lab"; await freshTopic("it-view", { partitions: 2 }); console.log("ok");`,
       lang: "ts",
-    });
-    expect(run.end?.reason).toBe("ok");
-    const view = (await (await fetch(`${base}/api/cluster`)).json()) as {
+    }, session);
+    expect(run.end?.reason, run.stderr).toBe("ok");
+    const view = (await (await fetch(`${base}/api/cluster`, session)).json()) as {
       controller: number;
       brokers: { id: number; controller: boolean }[];
       topics: { name: string; partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[] }[];

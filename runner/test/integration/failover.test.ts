@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { collectRun, testServerUrl } from "../support/collect-run.ts";
 
 const base = testServerUrl();
+// One browser session for the run and the view: in classroom mode the view shows a session only its own topics.
+const session = { headers: { cookie: "offset_session=fa11fa11fa11fa11" } };
 
 async function health(): Promise<{ cluster: { brokers: { id: number; up: boolean }[] } }> {
   return (await fetch(`${base}/api/health`)).json() as never;
@@ -38,12 +40,12 @@ describe("a broker stops mid-course", () => {
       await producer.disconnect();
       console.log("acknowledged " + results.length + " batches with acks=all");
     `;
-    const run = await collectRun(base, { code, lang: "ts" });
+    const run = await collectRun(base, { code, lang: "ts" }, session);
     expect(run.stderr).not.toMatch(/NotEnoughReplicas/);
-    expect(run.stdout).toMatch(/acknowledged \d+ batches with acks=all/);
+    expect(run.stdout, run.stderr).toMatch(/acknowledged \d+ batches with acks=all/);
     expect(run.end?.reason).toBe("ok");
 
-    const view = (await (await fetch(`${base}/api/cluster`)).json()) as { topics: { name: string; partitions: { leader: number; isr: number[] }[] }[] };
+    const view = (await (await fetch(`${base}/api/cluster`, session)).json()) as { topics: { name: string; partitions: { leader: number; isr: number[] }[] }[] };
     const topic = view.topics.find((t) => t.name.endsWith("it-failover"));
     expect(topic).toBeDefined();
     for (const p of topic!.partitions) expect(p.leader).not.toBe(2);
