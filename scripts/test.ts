@@ -9,6 +9,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { checkLessons } from "./check-lessons.ts";
 
@@ -94,6 +95,13 @@ function leftoverJvms(): number[] {
     .map(Number);
 }
 
+/** Every run starts from an empty test cluster, so topics left by an earlier run cannot change the results. */
+function freshTestCluster(): void {
+  if (leftoverJvms().length) return; // still running from an interrupted run: the start reclaims it
+  const home = process.env.OFFSET_HOME ?? path.join(os.homedir(), ".cache", "offset");
+  fs.rmSync(path.join(home, `cluster-${TEST_KAFKA_PORT}`), { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
   step("Type-check (runner, site scripts, lesson snippets)");
   for (const project of ["tsconfig.json", "tsconfig.content.json"]) {
@@ -108,6 +116,7 @@ async function main(): Promise<void> {
   vitest("Unit tests", "unit");
 
   step(`Start the course on ${baseUrl} (Kafka on ${TEST_KAFKA_PORT}…${TEST_KAFKA_PORT + 2})`);
+  freshTestCluster();
   let course: ChildProcess | undefined;
   try {
     course = await startCourse();

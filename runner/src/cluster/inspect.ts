@@ -2,6 +2,7 @@
  * Reads the live state of the cluster for GET /api/cluster: brokers, the active controller, topics with
  * partition leaders, replicas, ISR and end offsets, and consumer groups with members, assignments and lag.
  */
+import "./tolerant-metadata.ts";
 import { AssignerProtocol, Kafka, logLevel, type Admin } from "kafkajs";
 import { describeQuorumRequest, parseDescribeQuorum } from "../lab/quorum.ts";
 import { sendRaw } from "../lab/raw-request.ts";

@@ -3,6 +3,7 @@
  * transactional ids that start with its prefix, and the few cluster-wide operations lessons need. Nothing else:
  * another session's topics are invisible and unreadable to it.
  */
+import "../cluster/tolerant-metadata.ts";
 import kafkajs, { type AclEntry } from "kafkajs";
 
 // kafkajs is CommonJS and Node's ESM loader cannot see these enums as named exports; read them off the module.
@@ -46,8 +47,9 @@ export class SessionAcls {
     this.bootstrap = bootstrap;
   }
 
+  // A broker that just stopped can leave the quorum mid-election for a few seconds; ride that out.
   private client(): Kafka {
-    return new Kafka({ clientId: "offset-acls", brokers: [...this.bootstrap()], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+    return new Kafka({ clientId: "offset-acls", brokers: [...this.bootstrap()], logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 } });
   }
 
   /** Grants the session's ACLs once per runner lifetime (creating existing ACLs again is harmless). */

@@ -2,6 +2,7 @@
  * Deletes a session's topics and consumer groups: on request (DELETE /api/session, "reset my lab") and, in
  * classroom mode, for sessions idle longer than SESSION_IDLE_MINUTES.
  */
+import "../cluster/tolerant-metadata.ts";
 import { Kafka, logLevel } from "kafkajs";
 
 export class SessionJanitor {

@@ -1,0 +1,28 @@
+/**
+ * kafkajs rejects a whole Metadata response when any one partition in it reports an error. The runner asks for
+ * every topic in the cluster, so a single partition without a leader (a replication-factor-1 topic whose broker a
+ * learner stopped) would blind the cluster view, the ACL grants and the janitor for the whole class. A leaderless
+ * partition is a fact to show (leader -1), not a failure: this module makes the runner's kafkajs keep
+ * partition-level errors in the data and still throw on topic-level ones.
+ *
+ * It patches the shared parser once, before the first Metadata request is decoded (kafkajs loads its versioned
+ * response modules lazily, and every version up to v6 delegates to this parser). It runs in the runner process
+ * only; learners' snippets see stock kafkajs behaviour.
+ */
+import { createRequire } from "node:module";
+
+interface TopicMetadata {
+  topicErrorCode: number;
+  partitionMetadata: { partitionErrorCode: number }[];
+}
+
+const require = createRequire(import.meta.url);
+const v0: { parse: (data: { topicMetadata: TopicMetadata[] }) => Promise<unknown>; __offsetTolerant?: true } = require("kafkajs/src/protocol/requests/metadata/v0/response.js");
+
+if (!v0.__offsetTolerant) {
+  const strict = v0.parse;
+  v0.parse = async (data) => strict({ ...data, topicMetadata: data.topicMetadata.map((t) => ({ ...t, partitionMetadata: t.partitionMetadata.map((p) => ({ ...p, partitionErrorCode: 0 })) })) }).then(() => data);
+  v0.__offsetTolerant = true;
+}
+
+export {};
