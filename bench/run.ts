@@ -235,7 +235,7 @@ async function main(): Promise<void> {
         if (sampler) {
           clearInterval(sampler);
           const s = summarize(samples);
-          results.memory!.underLoad = { learners, p50TotalMb: s.p50, maxTotalMb: s.max };
+          results.memory.underLoad = { learners, p50TotalMb: s.p50, maxTotalMb: s.max };
         }
         if (level) results.load.push(level);
         await sleep(1000);

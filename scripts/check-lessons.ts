@@ -43,7 +43,7 @@ export async function checkLessons(options: CheckOptions): Promise<CheckResult> 
     try {
       response = await fetch(`${baseUrl}/lessons.json`);
     } catch (error) {
-      throw new Error(`Cannot reach ${baseUrl}: ${(error as Error).message}. Is the course running there?`);
+      throw new Error(`Cannot reach ${baseUrl}: ${(error as Error).message}. Is the course running there?`, { cause: error });
     }
     if (!response.ok) throw new Error(`${baseUrl}/lessons.json answered ${response.status}; is this an Offset deployment?`);
     fs.writeFileSync(manifestPath, await response.text());

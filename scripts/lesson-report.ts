@@ -39,15 +39,18 @@ export interface Summary {
 export function summarize(report: PlaywrightReport): Summary {
   const rows = new Map<string, LessonRow>();
   const totals = { passed: 0, failed: 0, flaky: 0 };
+  const outcomes: Partial<Record<string, keyof typeof totals>> = { expected: "passed", flaky: "flaky", unexpected: "failed" };
   const visit = (suite: ReportSuite, describe: string | undefined) => {
     for (const spec of suite.specs ?? []) {
       for (const test of spec.tests) {
         const lesson = describe ?? (spec.title.includes(" › ") ? spec.title.split(" › ")[0]! : `(${test.projectName})`);
         const row = rows.get(lesson) ?? { lesson, passed: 0, failed: 0, flaky: 0, durationMs: 0 };
         row.durationMs += test.results.reduce((sum, r) => sum + r.duration, 0);
-        if (test.status === "expected") row.passed++, totals.passed++;
-        else if (test.status === "flaky") row.flaky++, totals.flaky++;
-        else if (test.status === "unexpected") row.failed++, totals.failed++;
+        const outcome = outcomes[test.status];
+        if (outcome) {
+          row[outcome]++;
+          totals[outcome]++;
+        }
         rows.set(lesson, row);
       }
     }

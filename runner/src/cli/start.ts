@@ -56,6 +56,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const known = error instanceof ClusterError || error instanceof EngineUnavailableError;
-  console.error(`[offset] ${known ? (error as Error).message : error}`);
+  console.error(`[offset] ${known ? error.message : String(error)}`);
   process.exit(1);
 });

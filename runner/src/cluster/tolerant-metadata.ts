@@ -17,7 +17,11 @@ interface TopicMetadata {
 }
 
 const require = createRequire(import.meta.url);
-const v0: { parse: (data: { topicMetadata: TopicMetadata[] }) => Promise<unknown>; __offsetTolerant?: true } = require("kafkajs/src/protocol/requests/metadata/v0/response.js");
+interface MetadataParser {
+  parse: (data: { topicMetadata: TopicMetadata[] }) => Promise<unknown>;
+  __offsetTolerant?: true;
+}
+const v0 = require("kafkajs/src/protocol/requests/metadata/v0/response.js") as MetadataParser;
 
 if (!v0.__offsetTolerant) {
   const strict = v0.parse;

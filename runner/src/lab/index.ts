@@ -135,6 +135,8 @@ export async function freshTopic(name: string, options: TopicOptions = {}): Prom
         return true;
       } catch (error) {
         if (String(error).includes("already exists")) return false;
+        // Created, but the broker asked for its leaders had not heard of it yet: the wait below covers that.
+        if ((error as { type?: string }).type === "UNKNOWN_TOPIC_OR_PARTITION") return true;
         throw error;
       }
     }, 15_000);
@@ -152,6 +154,55 @@ export async function freshTopic(name: string, options: TopicOptions = {}): Prom
     await admin.disconnect();
   }
   return full;
+}
+
+/** One record as `readTopic` returns it: key, value and headers decoded as UTF-8 text. */
+export interface TopicRecord {
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+  timestamp: number;
+}
+
+/**
+ * Reads every record `fullName` holds right now (up to each partition's end offset at the time of the call), in
+ * offset order per partition, with a throwaway consumer group that commits nothing. Pass a full name, from
+ * `topic()` or `freshTopic()`. Gives up after `timeoutMs` and returns what it read by then.
+ */
+export async function readTopic(fullName: string, options: { timeoutMs?: number } = {}): Promise<TopicRecord[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(fullName).finally(() => admin.disconnect());
+  const pending = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high) - 1]));
+  const records: TopicRecord[] = [];
+  if (pending.size === 0) return records;
+  const text = (b: Buffer | string | null | undefined) => (b == null ? null : b.toString());
+  const consumer = kafka.consumer({ groupId: groupId(`read-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`), maxWaitTimeInMs: 500 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: fullName, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, options.timeoutMs ?? 15_000);
+      void consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          const offset = Number(message.offset);
+          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(text(Array.isArray(v) ? v[0] : v))]));
+          records.push({ partition, offset, key: text(message.key), value: text(message.value), headers, timestamp: Number(message.timestamp) });
+          if (offset >= (pending.get(partition) ?? Infinity)) pending.delete(partition);
+          if (pending.size === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
 }
 
 /**

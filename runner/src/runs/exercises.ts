@@ -16,7 +16,7 @@ export async function exerciseCheckSource(id: string): Promise<string | undefine
     for (const folder of safeList(path.join(lessonsRoot, part))) {
       if (folder.replace(/^\d+-/, "") !== lesson) continue;
       const file = path.join(lessonsRoot, part, folder, `${exercise}.check.ts`);
-      if (fs.existsSync(file)) return fs.readFileSync(file, "utf8");
+      if (fs.existsSync(file)) return await fs.promises.readFile(file, "utf8");
     }
   }
   return undefined;

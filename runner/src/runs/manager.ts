@@ -104,7 +104,7 @@ export class RunManager {
       return { exitCode: null, reason: "error", durationMs: 0, stdout: "" };
     }
     const labSession = this.options.labSession(session);
-    let extraEnv: Record<string, string> = {};
+    let extraEnv: Record<string, string>;
     try {
       extraEnv = (await this.options.sessionEnv?.(labSession)) ?? {};
     } catch (error) {

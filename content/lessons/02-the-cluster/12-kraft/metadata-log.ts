@@ -1,4 +1,4 @@
-import { brokers, describeQuorum, kafka, sleep, topic } from "lab";
+import { describeQuorum, kafka, sleep, topic } from "lab";
 
 // The metadata is a log: every change the controller makes is a record appended to __cluster_metadata.
 const before = (await describeQuorum()).highWatermark;
