@@ -17,7 +17,11 @@ function sidebarFromContent() {
     .map((part) => {
       const dir = path.join(lessonsRoot, part.name);
       const meta = fs.existsSync(path.join(dir, "_part.json")) ? JSON.parse(fs.readFileSync(path.join(dir, "_part.json"), "utf8")) : {};
-      const label = meta.label ?? stripOrder(part.name).replace(/-/g, " ").replace(/^./, (/** @type {string} */ c) => c.toUpperCase());
+      const label =
+        meta.label ??
+        stripOrder(part.name)
+          .replace(/-/g, " ")
+          .replace(/^./, (/** @type {string} */ c) => c.toUpperCase());
       const items = fs
         .readdirSync(dir, { withFileTypes: true })
         .filter((e) => e.isDirectory() && /^\d+-/.test(e.name) && fs.existsSync(path.join(dir, e.name, "index.mdx")))

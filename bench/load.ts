@@ -40,7 +40,9 @@ const defaultCode = `await new Promise((resolve) => setTimeout(resolve, 200)); c
 export async function runLoad(options: LoadOptions = {}): Promise<LoadReport> {
   const url = (options.url ?? "http://127.0.0.1:4321").replace(/\/$/, "");
   const runs = options.runs ?? 40;
-  const outcomes = await Promise.all(Array.from({ length: runs }, (_, i) => oneRun(url, options.code ?? defaultCode, options.deadlineMs ?? 120_000, i)));
+  const outcomes = await Promise.all(
+    Array.from({ length: runs }, (_, i) => oneRun(url, options.code ?? defaultCode, options.deadlineMs ?? 120_000, i)),
+  );
   const times = outcomes.flatMap((o) => (o.kind === "completed" ? [o.ms] : [])).sort((a, b) => a - b);
   const count = (kind: Outcome["kind"]) => outcomes.filter((o) => o.kind === kind).length;
   const reasons: Record<string, number> = {};
@@ -96,7 +98,10 @@ function percentile(sorted: number[], p: number): number {
 
 /** One line a person can read, and a verdict. */
 export function formatReport(report: LoadReport): string {
-  const reasons = Object.entries(report.reasons).map(([reason, n]) => `${reason} ${n}`).join(", ") || "none";
+  const reasons =
+    Object.entries(report.reasons)
+      .map(([reason, n]) => `${reason} ${n}`)
+      .join(", ") || "none";
   return [
     `${report.runs} runs: ${report.completed} completed (${reasons}), ${report.rejected} rejected with 429`,
     `5xx ${report.serverErrors}, other status ${report.otherStatus}, hung ${report.hung}`,

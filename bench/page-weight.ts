@@ -52,13 +52,17 @@ export async function pageWeight(options: PageWeightOptions = {}): Promise<PageW
 
 function printTable({ lesson, plain, lessonExtraJsGzipKb, withinBudget }: PageWeightResult): void {
   const row = (name: string, w: PageWeight["beforeInteraction"] | undefined) =>
-    w ? `| ${name.padEnd(30)} | ${String(w.requests).padStart(8)} | ${w.jsGzipKb.toFixed(1).padStart(10)} | ${w.totalGzipKb.toFixed(1).padStart(13)} |` : `| ${name.padEnd(30)} | ${"—".padStart(8)} | ${"—".padStart(10)} | ${"—".padStart(13)} |`;
+    w
+      ? `| ${name.padEnd(30)} | ${String(w.requests).padStart(8)} | ${w.jsGzipKb.toFixed(1).padStart(10)} | ${w.totalGzipKb.toFixed(1).padStart(13)} |`
+      : `| ${name.padEnd(30)} | ${"—".padStart(8)} | ${"—".padStart(10)} | ${"—".padStart(13)} |`;
   console.log(`| ${"page".padEnd(30)} | requests | JS gz (KB) | total gz (KB) |`);
   console.log(`|${"-".repeat(32)}|----------|------------|---------------|`);
   console.log(row(`plain Starlight (${plain.url})`, plain.beforeInteraction));
   console.log(row("lesson, before interaction", lesson.beforeInteraction));
   console.log(row("lesson, after the editor loads", lesson.afterEditor));
-  console.log(`\nCourse components add ${lessonExtraJsGzipKb} KB of gzipped JS before interaction; budget ${JS_BUDGET_KB} KB for the lesson: ${withinBudget ? "within" : "OVER"}.`);
+  console.log(
+    `\nCourse components add ${lessonExtraJsGzipKb} KB of gzipped JS before interaction; budget ${JS_BUDGET_KB} KB for the lesson: ${withinBudget ? "within" : "OVER"}.`,
+  );
   console.log(`Largest JS on the lesson: ${lesson.largestJs.map((j) => `${j.url} ${j.gzipKb} KB`).join(", ")}`);
 }
 

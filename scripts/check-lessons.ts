@@ -71,7 +71,8 @@ export async function checkLessons(options: CheckOptions): Promise<CheckResult> 
     child.stderr.on("data", relay);
     child.once("close", (code) => resolve(code ?? 1));
   });
-  if (!fs.existsSync(resultsFile)) return { exitCode: exitCode || 1, passed: 0, failed: 1, flaky: 0, output, table: "No results were written." };
+  if (!fs.existsSync(resultsFile))
+    return { exitCode: exitCode || 1, passed: 0, failed: 1, flaky: 0, output, table: "No results were written." };
   const report = JSON.parse(fs.readFileSync(resultsFile, "utf8")) as PlaywrightReport;
   const summary = summarize(report);
   return { exitCode, ...summary.totals, output, table: lessonTable(summary) };

@@ -68,7 +68,10 @@ export function coverage(): LessonCoverage[] {
       embedded: new RegExp(`<Exercise[^>]*id=["']${e.id}["']`).test(mdx),
       hints: e.hints?.length ?? 0,
     }));
-    const declared = new Set([...snippets.map((s) => s.file), ...exercises.flatMap((e) => [`${e.id}.ts`, `${e.id}.solution.ts`, `${e.id}.check.ts`])]);
+    const declared = new Set([
+      ...snippets.map((s) => s.file),
+      ...exercises.flatMap((e) => [`${e.id}.ts`, `${e.id}.solution.ts`, `${e.id}.check.ts`]),
+    ]);
     const orphans = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && !declared.has(f));
     const rel = path.relative(lessonsRoot, dir).split(path.sep).map(strip).join("/");
     return { id: rel, dir, title: data.title ?? rel, snippets, exercises, orphans, later: data.later ?? [] };
@@ -81,10 +84,14 @@ export function coverageTable(rows: LessonCoverage[]): string {
   const lines = [`${"lesson".padEnd(width)}  snippets  exercises  checks  later`];
   for (const r of rows) {
     const checks = r.exercises.filter((e) => e.check).length;
-    lines.push(`${r.id.padEnd(width)}  ${String(r.snippets.length).padStart(8)}  ${String(r.exercises.length).padStart(9)}  ${String(checks).padStart(6)}  ${r.later.join(", ")}`);
+    lines.push(
+      `${r.id.padEnd(width)}  ${String(r.snippets.length).padStart(8)}  ${String(r.exercises.length).padStart(9)}  ${String(checks).padStart(6)}  ${r.later.join(", ")}`,
+    );
   }
   const sum = (f: (r: LessonCoverage) => number) => rows.reduce((n, r) => n + f(r), 0);
-  lines.push(`${"total".padEnd(width)}  ${String(sum((r) => r.snippets.length)).padStart(8)}  ${String(sum((r) => r.exercises.length)).padStart(9)}  ${String(sum((r) => r.exercises.filter((e) => e.check).length)).padStart(6)}  ${rows.length} lessons`);
+  lines.push(
+    `${"total".padEnd(width)}  ${String(sum((r) => r.snippets.length)).padStart(8)}  ${String(sum((r) => r.exercises.length)).padStart(9)}  ${String(sum((r) => r.exercises.filter((e) => e.check).length)).padStart(6)}  ${rows.length} lessons`,
+  );
   return lines.join("\n");
 }
 

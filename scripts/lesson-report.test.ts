@@ -10,8 +10,14 @@ const report = {
         {
           title: "events-and-the-log/your-first-event",
           specs: [
-            { title: "snippet produce.ts", tests: [{ projectName: "lessons", status: "expected" as const, results: [{ status: "passed" as const, duration: 1200 }] }] },
-            { title: "snippet read-back.ts", tests: [{ projectName: "lessons", status: "unexpected" as const, results: [{ status: "failed" as const, duration: 800 }] }] },
+            {
+              title: "snippet produce.ts",
+              tests: [{ projectName: "lessons", status: "expected" as const, results: [{ status: "passed" as const, duration: 1200 }] }],
+            },
+            {
+              title: "snippet read-back.ts",
+              tests: [{ projectName: "lessons", status: "unexpected" as const, results: [{ status: "failed" as const, duration: 800 }] }],
+            },
           ],
         },
       ],
@@ -21,7 +27,16 @@ const report = {
       specs: [
         {
           title: "the-cluster/acks › snippet not-enough.ts with broker(s) 2, 3 stopped",
-          tests: [{ projectName: "faults", status: "flaky" as const, results: [{ status: "failed" as const, duration: 500 }, { status: "passed" as const, duration: 400 }] }],
+          tests: [
+            {
+              projectName: "faults",
+              status: "flaky" as const,
+              results: [
+                { status: "failed" as const, duration: 500 },
+                { status: "passed" as const, duration: 400 },
+              ],
+            },
+          ],
         },
       ],
     },

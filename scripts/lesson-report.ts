@@ -67,7 +67,9 @@ export function lessonTable(summary: Summary): string {
   const lines = [`${"lesson".padEnd(width)}  result  tests  time`];
   for (const row of summary.rows) {
     const result = row.failed ? "FAIL" : row.flaky ? "FLAKY" : "pass";
-    lines.push(`${row.lesson.padEnd(width)}  ${result.padEnd(6)}  ${String(row.passed + row.failed + row.flaky).padStart(5)}  ${(row.durationMs / 1000).toFixed(1).padStart(5)} s`);
+    lines.push(
+      `${row.lesson.padEnd(width)}  ${result.padEnd(6)}  ${String(row.passed + row.failed + row.flaky).padStart(5)}  ${(row.durationMs / 1000).toFixed(1).padStart(5)} s`,
+    );
   }
   return lines.join("\n");
 }

@@ -10,15 +10,28 @@ import { lessonsRoot } from "./course-coverage.ts";
 
 const errors: { claim: string; pattern: RegExp; unless?: RegExp }[] = [
   { claim: "a Kafka client is a cluster", pattern: /\bclients?\b[^.\n]{0,40}\b(is|are|forms?) (a|the) (kafka )?cluster/i },
-  { claim: "producers deliver without acknowledgement (by default)", pattern: /producers? (deliver|send)s? (messages )?without (any )?acknowledge?ments?/i },
-  { claim: "followers copy from other followers", pattern: /\bfollowers? (copies|copy|fetch(es)?|replicates?) from (another|other|a) follower/i },
+  {
+    claim: "producers deliver without acknowledgement (by default)",
+    pattern: /producers? (deliver|send)s? (messages )?without (any )?acknowledge?ments?/i,
+  },
+  {
+    claim: "followers copy from other followers",
+    pattern: /\bfollowers? (copies|copy|fetch(es)?|replicates?) from (another|other|a) follower/i,
+  },
   { claim: "ZooKeeper enforces quotas", pattern: /zookeeper[^.\n]{0,40}enforces? quotas/i },
   { claim: "Apache Kafka is maintained by Confluent", pattern: /(apache )?kafka is (maintained|owned|run) by confluent/i },
   { claim: "KRaft is not production ready", pattern: /kraft (is|was) not (yet )?production[- ]ready/i },
   { claim: "tiered storage is not in Apache Kafka", pattern: /tiered storage (is|was) (not|n't) (in|part of|available in) apache kafka/i },
   { claim: "processing.guarantee=exactly.once", pattern: /processing\.guarantee\s*[=:]\s*["']?exactly\.once(?!_v2)\b/i },
-  { claim: "RabbitMQ is exactly-once with publisher confirms", pattern: /rabbitmq[^.\n]{0,60}exactly[- ]once[^.\n]{0,40}publisher confirms/i },
-  { claim: "consumers cannot scale beyond the partition count (without exception)", pattern: /consumers? (can ?not|can't|cannot) scale beyond (the )?(number of )?partitions?( count)?/i, unless: /share groups?/i },
+  {
+    claim: "RabbitMQ is exactly-once with publisher confirms",
+    pattern: /rabbitmq[^.\n]{0,60}exactly[- ]once[^.\n]{0,40}publisher confirms/i,
+  },
+  {
+    claim: "consumers cannot scale beyond the partition count (without exception)",
+    pattern: /consumers? (can ?not|can't|cannot) scale beyond (the )?(number of )?partitions?( count)?/i,
+    unless: /share groups?/i,
+  },
 ];
 
 /** Words that, in the same paragraph, show the claim is quoted to be corrected. */
@@ -43,7 +56,8 @@ describe("source-note errors", () => {
       const offenders: string[] = [];
       for (const file of files) {
         for (const paragraph of fs.readFileSync(file, "utf8").split(/\n\s*\n/)) {
-          if (pattern.test(paragraph) && !correction.test(paragraph) && !unless?.test(paragraph)) offenders.push(`${path.relative(lessonsRoot, file)}: ${paragraph.trim().slice(0, 160)}`);
+          if (pattern.test(paragraph) && !correction.test(paragraph) && !unless?.test(paragraph))
+            offenders.push(`${path.relative(lessonsRoot, file)}: ${paragraph.trim().slice(0, 160)}`);
         }
       }
       expect(offenders).toEqual([]);
@@ -60,7 +74,11 @@ describe("source-note errors", () => {
       "Consumers cannot scale beyond the number of partitions.",
       "Consumers cannot scale beyond the partition count.",
     ];
-    for (const sample of samples) expect(errors.some((e) => e.pattern.test(sample)), sample).toBe(true);
+    for (const sample of samples)
+      expect(
+        errors.some((e) => e.pattern.test(sample)),
+        sample,
+      ).toBe(true);
     expect(errors.some((e) => e.pattern.test("processing.guarantee=exactly_once_v2"))).toBe(false);
   });
 });

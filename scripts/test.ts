@@ -32,7 +32,13 @@ function record(name: string, ok: boolean, passed: number, failed: number): void
 }
 
 function run(command: string, args: string[], env: Record<string, string> = {}): { ok: boolean; output: string } {
-  const result = spawnSync(command, args, { cwd: root, env: { ...process.env, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const output = `${result.stdout}${result.stderr}`;
   process.stdout.write(output);
   return { ok: result.status === 0, output };
@@ -64,7 +70,10 @@ async function startCourse(): Promise<ChildProcess> {
   const deadline = Date.now() + 10 * 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`The course exited while starting (code ${child.exitCode}).`);
-    const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${baseUrl}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return child;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -120,7 +129,10 @@ async function main(): Promise<void> {
   let course: ChildProcess | undefined;
   try {
     course = await startCourse();
-    vitest("Integration, sandbox and hostile tests (real cluster)", "integration", { OFFSET_TEST_URL: baseUrl, OFFSET_TEST_KAFKA_PORT: String(TEST_KAFKA_PORT) });
+    vitest("Integration, sandbox and hostile tests (real cluster)", "integration", {
+      OFFSET_TEST_URL: baseUrl,
+      OFFSET_TEST_KAFKA_PORT: String(TEST_KAFKA_PORT),
+    });
 
     step("Lesson checks and learner-experience specs (Chromium, via check:lessons --base-url)");
     const result = await checkLessons({ baseUrl, projects: ["lessons", "ux", "faults"], workers: 2 });

@@ -15,7 +15,9 @@ async function brokerUp(page: Page, id: number): Promise<boolean> {
 
 async function setBroker(page: Page, id: number, action: "Stop" | "Start"): Promise<void> {
   await page.getByRole("button", { name: `${action} broker ${id}` }).click();
-  await expect.poll(() => brokerUp(page, id), { timeout: 90_000, message: `broker ${id} did not ${action.toLowerCase()}` }).toBe(action === "Start");
+  await expect
+    .poll(() => brokerUp(page, id), { timeout: 90_000, message: `broker ${id} did not ${action.toLowerCase()}` })
+    .toBe(action === "Start");
 }
 
 test.describe.configure({ mode: "serial" });
@@ -24,7 +26,9 @@ test.describe.configure({ mode: "serial" });
 // what an earlier one made while more brokers were up, as a learner working down the page would.
 for (const lesson of lessons) {
   const snippets = lesson.snippets.filter((s) => s.stopBrokers.length > 0);
-  test(`${lesson.id} › ${snippets.map((s) => `snippet ${s.file} with broker(s) ${s.stopBrokers.join(", ")} stopped`).join("; ")}`, async ({ page }) => {
+  test(`${lesson.id} › ${snippets.map((s) => `snippet ${s.file} with broker(s) ${s.stopBrokers.join(", ")} stopped`).join("; ")}`, async ({
+    page,
+  }) => {
     test.setTimeout(snippets.reduce((sum, s) => sum + s.timeoutSeconds + 240, 60) * 1000);
     await page.goto(lesson.url);
     const stopped = new Set<number>();

@@ -38,7 +38,10 @@ for (const lesson of lessons) {
         await section.getByText("Show the solution").click();
         const solution = await runSnippet(page, snippetLocator(page, `${lesson.id}/${exercise.solution}`), 60_000);
         const message = await section.locator('[data-part="check"]').last().textContent();
-        expect(solution.check, `${where}: the solution must pass its check (run ended "${solution.reason}"; check said: ${message}).\n${solution.output}`).toBe("passed");
+        expect(
+          solution.check,
+          `${where}: the solution must pass its check (run ended "${solution.reason}"; check said: ${message}).\n${solution.output}`,
+        ).toBe("passed");
       });
     }
   });

@@ -28,7 +28,8 @@ export async function runSnippet(page: Page, snippet: Locator, timeoutMs: number
   await snippet.scrollIntoViewIfNeeded();
   await snippet.getByRole("button", { name: /Run/ }).first().click();
   await expect(snippet).toHaveAttribute("data-running", "false", { timeout: timeoutMs });
-  const reason = (await snippet.getAttribute("data-reason")) ?? `no end event (status: ${await snippet.locator('[data-part="status"]').textContent()})`;
+  const reason =
+    (await snippet.getAttribute("data-reason")) ?? `no end event (status: ${await snippet.locator('[data-part="status"]').textContent()})`;
   const output = (await snippet.locator('[data-part="log"]').textContent()) ?? "";
   const check = (await snippet.getAttribute("data-check")) ?? undefined;
   const produced = await page.evaluate(() => (window as unknown as { __produced: number }).__produced);
@@ -39,7 +40,9 @@ export async function runSnippet(page: Page, snippet: Locator, timeoutMs: number
 export function assertExpectations(lesson: LessonSpec, snippet: SnippetSpec, outcome: RunOutcome): void {
   const where = `Lesson "${lesson.id}", snippet "${snippet.file}"`;
   const shown = `\n--- actual output ---\n${outcome.output}\n---------------------`;
-  expect(outcome.reason, `${where}: expected the run to end "${snippet.expect.reason}" but it ended "${outcome.reason}".${shown}`).toBe(snippet.expect.reason);
+  expect(outcome.reason, `${where}: expected the run to end "${snippet.expect.reason}" but it ended "${outcome.reason}".${shown}`).toBe(
+    snippet.expect.reason,
+  );
   for (const pattern of snippet.expect.stdout) {
     expect(new RegExp(pattern, "m").test(outcome.output), `${where}: expected output matching /${pattern}/.${shown}`).toBe(true);
   }
@@ -47,7 +50,10 @@ export function assertExpectations(lesson: LessonSpec, snippet: SnippetSpec, out
     expect(new RegExp(pattern, "m").test(outcome.output), `${where}: expected NO output matching /${pattern}/.${shown}`).toBe(false);
   }
   if (snippet.expect.produced !== undefined) {
-    expect(outcome.produced, `${where}: expected at least ${snippet.expect.produced} produced records drawn on the page, saw ${outcome.produced}.`).toBeGreaterThanOrEqual(snippet.expect.produced);
+    expect(
+      outcome.produced,
+      `${where}: expected at least ${snippet.expect.produced} produced records drawn on the page, saw ${outcome.produced}.`,
+    ).toBeGreaterThanOrEqual(snippet.expect.produced);
   }
 }
 

@@ -33,6 +33,9 @@ export function loadLessons(): LessonSpec[] {
     throw new Error(`No lesson manifest at ${file}. Build the site (npm run build) or run through npm run check:lessons.`);
   }
   const { lessons } = JSON.parse(fs.readFileSync(file, "utf8")) as { lessons: LessonSpec[] };
-  const filter = (process.env.LESSON_FILTER ?? "").split(",").map((f) => f.trim()).filter(Boolean);
+  const filter = (process.env.LESSON_FILTER ?? "")
+    .split(",")
+    .map((f) => f.trim())
+    .filter(Boolean);
   return filter.length ? lessons.filter((l) => filter.some((f) => l.id.includes(f))) : lessons;
 }

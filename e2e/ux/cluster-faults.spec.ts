@@ -46,7 +46,9 @@ test("stopping a broker from the panel moves its leaders, and starting it brings
     await expect(row).toHaveAttribute("data-up", "false", { timeout: 60_000 });
     await expect(row).toContainText("Down");
     await expect
-      .poll(async () => (await clusterView(request)).topics.flatMap((t) => t.partitions).filter((p) => p.leader === id).length, { timeout: 30_000 })
+      .poll(async () => (await clusterView(request)).topics.flatMap((t) => t.partitions).filter((p) => p.leader === id).length, {
+        timeout: 30_000,
+      })
       .toBe(0);
     await expect(panel.locator(`td[data-state="down"]`)).toHaveCount(0);
 

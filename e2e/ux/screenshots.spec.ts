@@ -41,7 +41,11 @@ test("phone", async ({ page }) => {
 test("cluster panel, light, dark and phone", async ({ page, request }) => {
   const url = await lessonWithPanel(request);
   test.skip(!url, "no lesson has the cluster panel");
-  for (const [name, theme, width] of [["cluster-panel-light", "light", 1280], ["cluster-panel-dark", "dark", 1280], ["phone-cluster", "light", 390]] as const) {
+  for (const [name, theme, width] of [
+    ["cluster-panel-light", "light", 1280],
+    ["cluster-panel-dark", "dark", 1280],
+    ["phone-cluster", "light", 390],
+  ] as const) {
     await page.setViewportSize({ width, height: width > 500 ? 900 : 844 });
     await page.addInitScript((t) => localStorage.setItem("starlight-theme", t), theme);
     await page.goto(url!);

@@ -38,7 +38,9 @@ export async function startServer(config: Config, options: { owned: boolean; pro
   // Classroom runs log in on the learner listener as their session; ACLs keep them to their own names.
   const learner = config.COURSE_MODE === "classroom" ? cluster.learnerAccess : undefined;
   if (config.COURSE_MODE === "classroom" && !learner) {
-    progress(`Classroom mode on KAFKA_MODE=${cluster.mode}: learners' names are scoped per session, but the cluster does not enforce it (only the local cluster has per-session logins).`);
+    progress(
+      `Classroom mode on KAFKA_MODE=${cluster.mode}: learners' names are scoped per session, but the cluster does not enforce it (only the local cluster has per-session logins).`,
+    );
   }
   const runBrokers = learner ? learner.bootstrap : cluster.bootstrap;
   const sessions = new Sessions(config.COURSE_MODE, learner ? learner.secret() : runnerSecret(config.OFFSET_HOME));
@@ -71,7 +73,16 @@ export async function startServer(config: Config, options: { owned: boolean; pro
     exerciseCheck: exerciseCheckSource,
     touch: (session) => janitor.touch(sessions.prefix(session)),
   });
-  const app = createApp({ config, cluster, inspector, engine, runs, janitor, sessions, siteDir: options.siteDir ?? path.join(repoRoot, "dist") });
+  const app = createApp({
+    config,
+    cluster,
+    inspector,
+    engine,
+    runs,
+    janitor,
+    sessions,
+    siteDir: options.siteDir ?? path.join(repoRoot, "dist"),
+  });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
   });

@@ -68,7 +68,9 @@ class OffsetCluster extends HTMLElement {
   /** Broker controls need both the lesson's permission and the server's (fault injection on, local brokers). */
   private async checkHealth(): Promise<void> {
     if (this.dataset.faultInjection !== "true") return;
-    const health = (await fetch("/api/health").then((r) => r.json()).catch(() => ({}))) as { faultInjection?: boolean };
+    const health = (await fetch("/api/health")
+      .then((r) => r.json())
+      .catch(() => ({}))) as { faultInjection?: boolean };
     this.controls = health.faultInjection === true;
     this.region("fault-note").hidden = !this.controls;
     this.draw();
@@ -94,7 +96,8 @@ class OffsetCluster extends HTMLElement {
       if (!response.ok) throw new Error(body.error ?? `The runner answered ${response.status}.`);
       this.accept(body, body.error);
     } catch (error) {
-      const message = error instanceof TypeError ? "Cannot reach the course runner. Is `npm start` still running?" : (error as Error).message;
+      const message =
+        error instanceof TypeError ? "Cannot reach the course runner. Is `npm start` still running?" : (error as Error).message;
       this.say(message, "failed");
       this.dataset.stale = "true";
     } finally {
@@ -106,7 +109,10 @@ class OffsetCluster extends HTMLElement {
   private accept(view: ClusterView, problem: string | undefined): void {
     delete this.dataset.stale;
     const up = view.brokers.filter((b) => b.up).length;
-    this.say(problem ?? `${up} of ${view.brokers.length} brokers up · updated ${new Date().toLocaleTimeString()}`, problem || up < view.brokers.length ? "failed" : "ok");
+    this.say(
+      problem ?? `${up} of ${view.brokers.length} brokers up · updated ${new Date().toLocaleTimeString()}`,
+      problem || up < view.brokers.length ? "failed" : "ok",
+    );
     this.dataset.brokersUp = String(up);
     const json = JSON.stringify(view);
     if (json === this.lastJson) return;

@@ -41,7 +41,11 @@ export async function createEditor(host: HTMLElement, value: string, hooks: Edit
   editor.onDidChangeModelContent(() => hooks.onChange(editor.getValue()));
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => hooks.onRun());
   // Tab indents inside the editor, so Escape is the keyboard way out (when no popup is open to close first).
-  editor.addCommand(monaco.KeyCode.Escape, () => hooks.onLeave(), "!suggestWidgetVisible && !parameterHintsVisible && !findWidgetVisible && !markersNavigationVisible");
+  editor.addCommand(
+    monaco.KeyCode.Escape,
+    () => hooks.onLeave(),
+    "!suggestWidgetVisible && !parameterHintsVisible && !findWidgetVisible && !markersNavigationVisible",
+  );
   return {
     getValue: () => editor.getValue(),
     setValue: (next) => editor.setValue(next),

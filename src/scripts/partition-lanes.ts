@@ -55,7 +55,8 @@ class OffsetLanes extends HTMLElement {
     void fetch("/api/cluster")
       .then((r) => (r.ok ? (r.json() as Promise<{ topics: { name: string; partitions: unknown[] }[] }>) : undefined))
       .then((view) => {
-        for (const t of view?.topics ?? []) if (t.name === topic || t.name.endsWith(`.${topic}`)) this.partitionCounts.set(topic, t.partitions.length);
+        for (const t of view?.topics ?? [])
+          if (t.name === topic || t.name.endsWith(`.${topic}`)) this.partitionCounts.set(topic, t.partitions.length);
         if (this.topics.size) this.render();
       })
       .catch(() => {});
@@ -86,15 +87,24 @@ class OffsetLanes extends HTMLElement {
       const count = Math.max(known, ...[...lanes.keys()].map((p) => p + 1));
       const rows = Array.from({ length: count }, (_, partition) => this.row(partition, lanes.get(partition)));
       const total = [...lanes.values()].reduce((n, l) => n + l.cells.length + l.dropped, 0);
-      const spread = known ? `in ${lanes.size} of ${known} partition${known === 1 ? "" : "s"}` : `in ${lanes.size} partition${lanes.size === 1 ? "" : "s"}`;
-      return h("div", { class: "lanes-topic" }, h("p", { class: "lanes-title" }, h("code", {}, topic), ` · ${total} record${total === 1 ? "" : "s"} ${spread}`), h("ol", { class: "lanes-rows" }, ...rows));
+      const spread = known
+        ? `in ${lanes.size} of ${known} partition${known === 1 ? "" : "s"}`
+        : `in ${lanes.size} partition${lanes.size === 1 ? "" : "s"}`;
+      return h(
+        "div",
+        { class: "lanes-topic" },
+        h("p", { class: "lanes-title" }, h("code", {}, topic), ` · ${total} record${total === 1 ? "" : "s"} ${spread}`),
+        h("ol", { class: "lanes-rows" }, ...rows),
+      );
     });
     this.replaceChildren(h("p", { class: "lanes-heading" }, "Where records landed"), ...blocks);
   }
 
   private row(partition: number, lane: Lane | undefined): HTMLLIElement {
     const cells = lane?.cells ?? [];
-    const label = lane ? `Partition ${partition}: offsets ${cells.map((c) => c.offset).join(", ")}${lane.dropped ? ` and ${lane.dropped} earlier` : ""}` : `Partition ${partition}: no records`;
+    const label = lane
+      ? `Partition ${partition}: offsets ${cells.map((c) => c.offset).join(", ")}${lane.dropped ? ` and ${lane.dropped} earlier` : ""}`
+      : `Partition ${partition}: no records`;
     return h(
       "li",
       { class: "lanes-row", "aria-label": label },
@@ -103,7 +113,17 @@ class OffsetLanes extends HTMLElement {
         "span",
         { class: "lanes-cells", "aria-hidden": "true" },
         lane?.dropped ? h("span", { class: "lanes-more" }, `+${lane.dropped}`) : null,
-        ...cells.map((c) => h("span", { class: "lanes-cell", "data-consumed": c.consumed ? "true" : undefined, title: `offset ${c.offset}${c.consumed ? " (read back)" : ""}` }, c.offset)),
+        ...cells.map((c) =>
+          h(
+            "span",
+            {
+              class: "lanes-cell",
+              "data-consumed": c.consumed ? "true" : undefined,
+              title: `offset ${c.offset}${c.consumed ? " (read back)" : ""}`,
+            },
+            c.offset,
+          ),
+        ),
       ),
     );
   }

@@ -61,7 +61,8 @@ export async function streamRun(code: string, options: RunOptions): Promise<void
     if (options.signal.aborted) return;
     throw new RunError("The connection to the runner was lost during the run. Check that `npm start` is still running.");
   }
-  if (!ended && !options.signal.aborted) throw new RunError("The run stream ended without a result. The runner may have restarted; run again.");
+  if (!ended && !options.signal.aborted)
+    throw new RunError("The run stream ended without a result. The runner may have restarted; run again.");
 }
 
 function parseBlock(block: string): RunEvent | undefined {

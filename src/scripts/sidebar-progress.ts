@@ -20,14 +20,20 @@ async function mark(): Promise<void> {
   const progress = loadProgress();
   const all = (await lessons()).map((lesson) => lessonProgress(lesson, progress)).filter((p) => p.total > 0);
   for (const p of all) {
-    for (const link of document.querySelectorAll<HTMLAnchorElement>(`nav.sidebar a[href="${CSS.escape(p.url)}"], .sidebar-pane a[href="${CSS.escape(p.url)}"]`)) {
+    for (const link of document.querySelectorAll<HTMLAnchorElement>(
+      `nav.sidebar a[href="${CSS.escape(p.url)}"], .sidebar-pane a[href="${CSS.escape(p.url)}"]`,
+    )) {
       link.querySelector(".lesson-progress")?.remove();
       if (p.done === 0) continue;
       const complete = p.done >= p.total;
       link.append(
         h(
           "span",
-          { class: "lesson-progress", "data-complete": String(complete), title: complete ? "All snippets run" : `${p.done} of ${p.total} done` },
+          {
+            class: "lesson-progress",
+            "data-complete": String(complete),
+            title: complete ? "All snippets run" : `${p.done} of ${p.total} done`,
+          },
           h("span", { "aria-hidden": "true" }, complete ? "✓" : `${p.done}/${p.total}`),
           h("span", { class: "sr-only" }, complete ? " (completed)" : ` (${p.done} of ${p.total} done)`),
         ),
@@ -38,7 +44,10 @@ async function mark(): Promise<void> {
   const finished = all.filter((p) => p.done >= p.total).length;
   if (summary && all.length) {
     summary.hidden = false;
-    summary.replaceChildren(h("span", {}, `${finished} of ${all.length} lesson${all.length === 1 ? "" : "s"} done`), h("progress", { max: String(all.length), value: String(finished), "aria-hidden": "true" }));
+    summary.replaceChildren(
+      h("span", {}, `${finished} of ${all.length} lesson${all.length === 1 ? "" : "s"} done`),
+      h("progress", { max: String(all.length), value: String(finished), "aria-hidden": "true" }),
+    );
   }
 }
 

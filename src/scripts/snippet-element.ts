@@ -154,7 +154,12 @@ class OffsetSnippet extends HTMLElement {
   private handle(event: RunEvent): void {
     switch (event.event) {
       case "queue":
-        this.output.status(event.data.position === 0 ? "Next in line…" : `Waiting in line: ${event.data.position} run${event.data.position === 1 ? "" : "s"} ahead of yours`, "running");
+        this.output.status(
+          event.data.position === 0
+            ? "Next in line…"
+            : `Waiting in line: ${event.data.position} run${event.data.position === 1 ? "" : "s"} ahead of yours`,
+          "running",
+        );
         break;
       case "start":
         this.output.status("Running…", "running");

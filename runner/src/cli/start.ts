@@ -25,15 +25,20 @@ export function siteIsStale(root: string): boolean {
           return Math.max(max, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
         }, 0)
       : 0;
-  return ["src", "content", "public", "runner/src/protocol", "runner/src/lab"].some((d) => newest(path.join(root, d)) > builtAt) ||
-    fs.statSync(path.join(root, "astro.config.mjs")).mtimeMs > builtAt;
+  return (
+    ["src", "content", "public", "runner/src/protocol", "runner/src/lab"].some((d) => newest(path.join(root, d)) > builtAt) ||
+    fs.statSync(path.join(root, "astro.config.mjs")).mtimeMs > builtAt
+  );
 }
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (siteIsStale(repoRoot)) {
     log("Building the site…");
-    const result = spawnSync(process.execPath, [path.join(repoRoot, "node_modules/astro/bin/astro.mjs"), "build", "--silent"], { cwd: repoRoot, stdio: "inherit" });
+    const result = spawnSync(process.execPath, [path.join(repoRoot, "node_modules/astro/bin/astro.mjs"), "build", "--silent"], {
+      cwd: repoRoot,
+      stdio: "inherit",
+    });
     if (result.status !== 0) throw new Error("The site build failed (see above).");
   }
   log(`Starting Kafka (${config.KAFKA_MODE})…`);

@@ -17,7 +17,9 @@ export class ExternalCluster implements ClusterBackend {
   async up(): Promise<void> {
     const reachable = await Promise.all(this.bootstrap.map((address) => canConnect(address, 2000)));
     if (!reachable.some(Boolean)) {
-      throw new ClusterError(`None of KAFKA_BROKERS (${this.bootstrap.join(", ")}) accepts connections. Check the addresses and that the cluster is running.`);
+      throw new ClusterError(
+        `None of KAFKA_BROKERS (${this.bootstrap.join(", ")}) accepts connections. Check the addresses and that the cluster is running.`,
+      );
     }
   }
 
@@ -39,6 +41,8 @@ export class ExternalCluster implements ClusterBackend {
   }
 
   private refuse(): ClusterError {
-    return new ClusterError("Brokers of an external cluster (KAFKA_MODE=external) cannot be stopped or started from Offset. Use KAFKA_MODE=local or docker for fault-injection lessons.");
+    return new ClusterError(
+      "Brokers of an external cluster (KAFKA_MODE=external) cannot be stopped or started from Offset. Use KAFKA_MODE=local or docker for fault-injection lessons.",
+    );
   }
 }

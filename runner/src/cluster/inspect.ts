@@ -84,19 +84,35 @@ export class ClusterInspector {
         return {
           name: t.name,
           partitions: t.partitions
-            .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, endOffset: end.get(p.partitionId) ?? "0" }))
+            .map((p) => ({
+              partition: p.partitionId,
+              leader: p.leader,
+              replicas: p.replicas,
+              isr: p.isr,
+              endOffset: end.get(p.partitionId) ?? "0",
+            }))
             .sort((a, b) => a.partition - b.partition),
         };
       }),
     );
-    const groupIds = (await admin.listGroups()).groups.map((g) => g.groupId).filter(visible).sort();
+    const groupIds = (await admin.listGroups()).groups
+      .map((g) => g.groupId)
+      .filter(visible)
+      .sort();
     const groups = groupIds.length ? await this.groups(admin, groupIds, topics) : [];
     const up = new Set(statuses.filter((s) => s.up).map((s) => s.id));
     const brokers = statuses.map((s) => ({ ...s, controller: s.id === controller }));
     for (const b of described.brokers) {
-      if (!brokers.some((s) => s.id === b.nodeId)) brokers.push({ id: b.nodeId, address: `${b.host}:${b.port}`, up: true, controller: b.nodeId === controller });
+      if (!brokers.some((s) => s.id === b.nodeId))
+        brokers.push({ id: b.nodeId, address: `${b.host}:${b.port}`, up: true, controller: b.nodeId === controller });
     }
-    return { brokers: brokers.map((b) => ({ ...b, up: b.up || up.has(b.id) })), controller, clusterId: described.clusterId, topics, groups };
+    return {
+      brokers: brokers.map((b) => ({ ...b, up: b.up || up.has(b.id) })),
+      controller,
+      clusterId: described.clusterId,
+      topics,
+      groups,
+    };
   }
 
   /** The KRaft quorum leader, asked of the first broker that answers. */
@@ -128,7 +144,11 @@ export class ClusterInspector {
         return {
           groupId: g.groupId,
           state: g.state,
-          members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, assignments: decodeAssignment(m.memberAssignment) })),
+          members: g.members.map((m) => ({
+            memberId: m.memberId,
+            clientId: m.clientId,
+            assignments: decodeAssignment(m.memberAssignment),
+          })),
           lag,
         };
       }),
@@ -140,7 +160,10 @@ function decodeAssignment(buffer: Buffer): { topic: string; partitions: number[]
   if (!buffer || buffer.length === 0) return [];
   try {
     const decoded = AssignerProtocol.MemberAssignment.decode(buffer);
-    return Object.entries(decoded?.assignment ?? {}).map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }));
+    return Object.entries(decoded?.assignment ?? {}).map(([topic, partitions]) => ({
+      topic,
+      partitions: [...partitions].sort((a, b) => a - b),
+    }));
   } catch {
     return [];
   }

@@ -25,7 +25,14 @@ const v0 = require("kafkajs/src/protocol/requests/metadata/v0/response.js") as M
 
 if (!v0.__offsetTolerant) {
   const strict = v0.parse;
-  v0.parse = async (data) => strict({ ...data, topicMetadata: data.topicMetadata.map((t) => ({ ...t, partitionMetadata: t.partitionMetadata.map((p) => ({ ...p, partitionErrorCode: 0 })) })) }).then(() => data);
+  v0.parse = async (data) =>
+    strict({
+      ...data,
+      topicMetadata: data.topicMetadata.map((t) => ({
+        ...t,
+        partitionMetadata: t.partitionMetadata.map((p) => ({ ...p, partitionErrorCode: 0 })),
+      })),
+    }).then(() => data);
   v0.__offsetTolerant = true;
 }
 

@@ -84,7 +84,9 @@ class LabKafka extends Kafka {
 export const labConfig: KafkaConfig = {
   clientId: "offset-lab",
   brokers,
-  ...(env.LAB_SASL_USERNAME ? { sasl: { mechanism: "plain" as const, username: env.LAB_SASL_USERNAME, password: env.LAB_SASL_PASSWORD ?? "" } } : {}),
+  ...(env.LAB_SASL_USERNAME
+    ? { sasl: { mechanism: "plain" as const, username: env.LAB_SASL_USERNAME, password: env.LAB_SASL_PASSWORD ?? "" } }
+    : {}),
   // Short timeouts: a learner watching a run wants an error in seconds, not a minute of silent retries.
   connectionTimeout: 3000,
   requestTimeout: 10_000,
@@ -179,7 +181,10 @@ export async function readTopic(fullName: string, options: { timeoutMs?: number 
   const records: TopicRecord[] = [];
   if (pending.size === 0) return records;
   const text = (b: Buffer | string | null | undefined) => (b == null ? null : b.toString());
-  const consumer = kafka.consumer({ groupId: groupId(`read-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`), maxWaitTimeInMs: 500 });
+  const consumer = kafka.consumer({
+    groupId: groupId(`read-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`),
+    maxWaitTimeInMs: 500,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: fullName, fromBeginning: true });
@@ -187,15 +192,25 @@ export async function readTopic(fullName: string, options: { timeoutMs?: number 
       const timer = setTimeout(resolve, options.timeoutMs ?? 15_000);
       void consumer.run({
         autoCommit: false,
-        eachMessage: async ({ partition, message }) => {
+        eachMessage: ({ partition, message }) => {
           const offset = Number(message.offset);
-          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(text(Array.isArray(v) ? v[0] : v))]));
-          records.push({ partition, offset, key: text(message.key), value: text(message.value), headers, timestamp: Number(message.timestamp) });
+          const headers = Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(text(Array.isArray(v) ? v[0] : v))]),
+          );
+          records.push({
+            partition,
+            offset,
+            key: text(message.key),
+            value: text(message.value),
+            headers,
+            timestamp: Number(message.timestamp),
+          });
           if (offset >= (pending.get(partition) ?? Infinity)) pending.delete(partition);
           if (pending.size === 0) {
             clearTimeout(timer);
             resolve();
           }
+          return Promise.resolve();
         },
       });
     });

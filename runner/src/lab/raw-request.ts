@@ -32,7 +32,11 @@ export async function sendRaw(request: Buffer, options: RawRequestOptions): Prom
   }
 }
 
-async function login(socket: net.Socket, reader: FrameReader, { username, password }: { username: string; password: string }): Promise<void> {
+async function login(
+  socket: net.Socket,
+  reader: FrameReader,
+  { username, password }: { username: string; password: string },
+): Promise<void> {
   // SaslHandshake v1 (key 17) names the mechanism; SaslAuthenticate v0 (key 36) carries "\0user\0password".
   const mechanism = Buffer.from("PLAIN");
   socket.write(frame(Buffer.concat([header(17, 1, 0x7ff0), int16(mechanism.length), mechanism])));

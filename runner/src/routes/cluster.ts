@@ -22,7 +22,9 @@ export function healthRoutes({ cluster, engine, config }: ClusterRouteDeps): Hon
       ok: brokers.some((b) => b.up),
       engine: engine.name,
       sandboxed: engine.isolated,
-      ...(engine.isolated ? {} : { warning: "RUNNER_ENGINE=process: learner code runs without a sandbox. Use it only on a trusted single-user machine." }),
+      ...(engine.isolated
+        ? {}
+        : { warning: "RUNNER_ENGINE=process: learner code runs without a sandbox. Use it only on a trusted single-user machine." }),
       courseMode: config.COURSE_MODE,
       faultInjection: config.faultInjection && cluster.canControlBrokers,
       cluster: { mode: cluster.mode, brokers: brokers.map(({ id, up }) => ({ id, up })) },
@@ -37,12 +39,22 @@ export function clusterRoutes({ cluster, inspector, config, sessions }: ClusterR
     const session = sessionOf(c);
     const statuses = await cluster.status();
     if (!statuses.some((b) => b.up)) {
-      return c.json({ brokers: statuses.map((b) => ({ ...b, controller: false })), controller: null, clusterId: null, topics: [], groups: [], error: "No broker is reachable." });
+      return c.json({
+        brokers: statuses.map((b) => ({ ...b, controller: false })),
+        controller: null,
+        clusterId: null,
+        topics: [],
+        groups: [],
+        error: "No broker is reachable.",
+      });
     }
     try {
       return c.json(await inspector.view(statuses, sessions.visibleTo(session)));
     } catch (error) {
-      throw new ApiError(503, `The cluster did not answer: ${(error as Error).message}. It may be electing a new leader; try again in a moment.`);
+      throw new ApiError(
+        503,
+        `The cluster did not answer: ${(error as Error).message}. It may be electing a new leader; try again in a moment.`,
+      );
     }
   });
 
@@ -51,7 +63,8 @@ export function clusterRoutes({ cluster, inspector, config, sessions }: ClusterR
     if (!cluster.canControlBrokers) throw new ApiError(403, `Brokers cannot be stopped in KAFKA_MODE=${cluster.mode}.`);
     const id = Number(c.req.param("id"));
     const brokers = await cluster.status();
-    if (!brokers.some((b) => b.id === id)) throw new ApiError(404, `There is no broker ${c.req.param("id")}. Brokers: ${brokers.map((b) => b.id).join(", ")}.`);
+    if (!brokers.some((b) => b.id === id))
+      throw new ApiError(404, `There is no broker ${c.req.param("id")}. Brokers: ${brokers.map((b) => b.id).join(", ")}.`);
     const action = c.req.param("action");
     if (action === "stop") await cluster.stopBroker(id);
     else await cluster.startBroker(id);

@@ -7,7 +7,8 @@ import { sessionOf, type Sessions } from "../session/index.ts";
 export function sessionRoutes(sessions: Sessions, janitor: SessionJanitor): Hono {
   return new Hono().delete("/", async (c) => {
     const prefix = sessions.prefix(sessionOf(c));
-    if (!prefix) throw new ApiError(409, "Single-user mode has no per-session names to clean up; delete topics with the admin API instead.");
+    if (!prefix)
+      throw new ApiError(409, "Single-user mode has no per-session names to clean up; delete topics with the admin API instead.");
     return c.json({ deleted: await janitor.purge(prefix) });
   });
 }

@@ -94,10 +94,19 @@ export class RunManager {
     events.push({ event: "start", data: { runId: id, engine: engine.name } });
     const result = await this.runCode(request.code, session, events, signal);
     if (request.exercise && result.reason === "ok") await this.check(request.exercise, session, events, signal);
-    events.push({ event: "end", data: { exitCode: result.exitCode, reason: result.reason, durationMs: Math.round(performance.now() - startedAt) } });
+    events.push({
+      event: "end",
+      data: { exitCode: result.exitCode, reason: result.reason, durationMs: Math.round(performance.now() - startedAt) },
+    });
   }
 
-  private async runCode(source: string, session: string, events: Channel<RunEvent>, signal: AbortSignal, quiet = false): Promise<ExecResult & { stdout: string }> {
+  private async runCode(
+    source: string,
+    session: string,
+    events: Channel<RunEvent>,
+    signal: AbortSignal,
+    quiet = false,
+  ): Promise<ExecResult & { stdout: string }> {
     const transpiled = await transpile(source);
     if (!transpiled.ok) {
       events.push({ event: "stderr", data: { text: `${transpiled.message}\n` } });
@@ -108,7 +117,12 @@ export class RunManager {
     try {
       extraEnv = (await this.options.sessionEnv?.(labSession)) ?? {};
     } catch (error) {
-      events.push({ event: "stderr", data: { text: `The cluster did not answer while preparing your session (${(error as Error).message}). Check the cluster panel, then run again.\n` } });
+      events.push({
+        event: "stderr",
+        data: {
+          text: `The cluster did not answer while preparing your session (${(error as Error).message}). Check the cluster panel, then run again.\n`,
+        },
+      });
       return { exitCode: null, reason: "error", durationMs: 0, stdout: "" };
     }
     let stdout = "";

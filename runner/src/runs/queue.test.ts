@@ -82,7 +82,13 @@ describe("RunQueue", () => {
   it("frees the worker when a job throws, synchronously or not", async () => {
     const queue = new RunQueue(1, 10);
     const log: string[] = [];
-    queue.submit({ session: "a", onPosition() {}, run: () => { throw new Error("boom"); } });
+    queue.submit({
+      session: "a",
+      onPosition() {},
+      run: () => {
+        throw new Error("boom");
+      },
+    });
     queue.submit({ session: "b", onPosition() {}, run: () => Promise.reject(new Error("boom")) });
     const last = job("c", log);
     queue.submit(last.queued);

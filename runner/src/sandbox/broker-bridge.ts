@@ -45,7 +45,8 @@ export class BrokerBridge {
       const { host, port } = parseBroker(address);
       const existing = this.servers.get(port);
       if (existing) {
-        if (existing.target !== `${host}:${port}`) throw new Error(`Brokers ${existing.target} and ${address} share port ${port}; the sandbox can bridge only one.`);
+        if (existing.target !== `${host}:${port}`)
+          throw new Error(`Brokers ${existing.target} and ${address} share port ${port}; the sandbox can bridge only one.`);
         continue;
       }
       const socketPath = path.join(this.dir, `${port}.sock`);

@@ -56,7 +56,9 @@ export class CgroupParent {
   /** A fresh group for one sandbox with `limits` applied. */
   child(limits: RunLimits): RunCgroup {
     const name = `run-${++this.serial}`;
-    const group = new RunCgroup(Object.fromEntries(controllers.map((c) => [c, path.join(this.dirs[c], name)])) as Record<Controller, string>);
+    const group = new RunCgroup(
+      Object.fromEntries(controllers.map((c) => [c, path.join(this.dirs[c], name)])) as Record<Controller, string>,
+    );
     group.apply(limits);
     return group;
   }

@@ -30,7 +30,10 @@ export async function createEngine(config: Config, progress: Progress = () => {}
     }
     case "docker": {
       const engine = await startDocker(true);
-      if (!engine) throw new EngineUnavailableError("RUNNER_ENGINE=docker: Docker is not reachable. Start the Docker daemon, or choose RUNNER_ENGINE=sandbox.");
+      if (!engine)
+        throw new EngineUnavailableError(
+          "RUNNER_ENGINE=docker: Docker is not reachable. Start the Docker daemon, or choose RUNNER_ENGINE=sandbox.",
+        );
       progress("Engine: docker");
       return engine;
     }

@@ -5,7 +5,10 @@ import { EVENT_PREFIX, MAX_EVENT_LINE, StdoutDemux } from "./output.ts";
 function demux() {
   const texts: string[] = [];
   const events: KafkaEvent[] = [];
-  const d = new StdoutDemux((text) => texts.push(text), (event) => events.push(event));
+  const d = new StdoutDemux(
+    (text) => texts.push(text),
+    (event) => events.push(event),
+  );
   return { d, texts, events, text: () => texts.join("") };
 }
 

@@ -35,7 +35,14 @@ export async function prepareRuntime(home: string): Promise<Runtime> {
       .map((f) => fs.readFileSync(path.join(labDir, f))),
   );
   const kafkajsVersion = (JSON.parse(fs.readFileSync(path.join(kafkajsDir, "package.json"), "utf8")) as { version: string }).version;
-  const hash = crypto.createHash("sha256").update(labSource).update(kafkajsVersion).update(fs.readFileSync(bootstrapSource)).update(fs.readFileSync(bridgeSource)).digest("hex").slice(0, 12);
+  const hash = crypto
+    .createHash("sha256")
+    .update(labSource)
+    .update(kafkajsVersion)
+    .update(fs.readFileSync(bootstrapSource))
+    .update(fs.readFileSync(bridgeSource))
+    .digest("hex")
+    .slice(0, 12);
   const root = path.join(home, "runtime", hash);
   const nodeModules = path.join(root, "node_modules");
   const bootstrap = path.join(root, "bootstrap.mjs");

@@ -31,7 +31,10 @@ export function supervise(run: Supervised, spec: ExecSpec, startedAt = performan
     return false;
   };
   // Raw chunks are counted before the demux, so event lines (and a never-ending "event" with no newline) count too.
-  const demux = new StdoutDemux((text) => reason === undefined && spec.onStdout(text), (event) => reason === undefined && spec.onKafkaEvent(event));
+  const demux = new StdoutDemux(
+    (text) => reason === undefined && spec.onStdout(text),
+    (event) => reason === undefined && spec.onKafkaEvent(event),
+  );
   child.stdout?.setEncoding("utf8").on("data", (chunk: string) => count(chunk) && reason === undefined && demux.push(chunk));
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => count(chunk) && reason === undefined && spec.onStderr(chunk));
   child.stdin?.on("error", () => {}); // The snippet may exit before reading all of its input.

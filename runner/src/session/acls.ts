@@ -49,7 +49,12 @@ export class SessionAcls {
 
   // A broker that just stopped can leave the quorum mid-election for a few seconds; ride that out.
   private client(): Kafka {
-    return new Kafka({ clientId: "offset-acls", brokers: [...this.bootstrap()], logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 } });
+    return new Kafka({
+      clientId: "offset-acls",
+      brokers: [...this.bootstrap()],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+    });
   }
 
   /** Grants the session's ACLs once per runner lifetime (creating existing ACLs again is harmless). */

@@ -24,7 +24,12 @@ export class SessionJanitor {
 
   /** Deletes every topic and group whose name starts with `${prefix}.`; returns what was deleted. */
   async purge(prefix: string): Promise<{ topics: string[]; groups: string[] }> {
-    const kafka = new Kafka({ clientId: "offset-janitor", brokers: [...this.bootstrap()], logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+    const kafka = new Kafka({
+      clientId: "offset-janitor",
+      brokers: [...this.bootstrap()],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 2 },
+    });
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -46,7 +51,8 @@ export class SessionJanitor {
     this.timer = setInterval(() => {
       const cutoff = Date.now() - idleMinutes * 60_000;
       for (const [prefix, seen] of this.lastSeen) {
-        if (seen < cutoff) void this.purge(prefix).catch((error: unknown) => console.error(`[runner] could not clean up ${prefix}:`, error));
+        if (seen < cutoff)
+          void this.purge(prefix).catch((error: unknown) => console.error(`[runner] could not clean up ${prefix}:`, error));
       }
     }, 60_000);
     this.timer.unref();

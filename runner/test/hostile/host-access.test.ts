@@ -40,7 +40,16 @@ describe("hostile snippets: the host's files and environment", () => {
     expect(outcome.reason).toBe("ok");
     const env = JSON.parse(outcome.stdout) as Record<string, string>;
     expect(env.OFFSET_HOST_CANARY).toBeUndefined();
-    expect(Object.keys(env).sort()).toEqual(["HOME", "KAFKAJS_NO_PARTITIONER_WARNING", "LAB_BROKERS", "LAB_SESSION", "NODE_ENV", "PATH", "PWD", "TMPDIR"]);
+    expect(Object.keys(env).sort()).toEqual([
+      "HOME",
+      "KAFKAJS_NO_PARTITIONER_WARNING",
+      "LAB_BROKERS",
+      "LAB_SESSION",
+      "NODE_ENV",
+      "PATH",
+      "PWD",
+      "TMPDIR",
+    ]);
     expect(env.HOME).toBe("/home/learner");
   });
 

@@ -29,7 +29,9 @@ beforeAll(async () => {
   });
   // The runner's own mapping of ApiError to status (app.ts), without the cluster routes this test does not need.
   const app = new Hono().route("/api/runs", runRoutes(runs));
-  app.onError((error, c) => (error instanceof ApiError ? c.json({ error: error.message }, error.status) : c.json({ error: "internal" }, 500)));
+  app.onError((error, c) =>
+    error instanceof ApiError ? c.json({ error: error.message }, error.status) : c.json({ error: "internal" }, 500),
+  );
   server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise((resolve) => server.once("listening", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

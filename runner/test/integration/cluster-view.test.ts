@@ -8,7 +8,11 @@ const session = { headers: { cookie: "offset_session=c1a55e00c1a55e00" } };
 
 describe("cluster endpoints", () => {
   it("health names the engine and three brokers that are up", async () => {
-    const body = (await (await fetch(`${base}/api/health`)).json()) as { ok: boolean; engine: string; cluster: { mode: string; brokers: { id: number; up: boolean }[] } };
+    const body = (await (await fetch(`${base}/api/health`)).json()) as {
+      ok: boolean;
+      engine: string;
+      cluster: { mode: string; brokers: { id: number; up: boolean }[] };
+    };
     expect(body.ok).toBe(true);
     expect(typeof body.engine).toBe("string");
     expect(body.cluster.brokers.map((b) => b.id).sort()).toEqual([1, 2, 3]);
@@ -16,10 +20,14 @@ describe("cluster endpoints", () => {
   });
 
   it("cluster view shows a topic's partitions with leaders, replicas and ISR, and a controller", async () => {
-    const run = await collectRun(base, {
-      code: `import { freshTopic } from "lab"; await freshTopic("it-view", { partitions: 2 }); console.log("ok");`,
-      lang: "ts",
-    }, session);
+    const run = await collectRun(
+      base,
+      {
+        code: `import { freshTopic } from "lab"; await freshTopic("it-view", { partitions: 2 }); console.log("ok");`,
+        lang: "ts",
+      },
+      session,
+    );
     expect(run.end?.reason, run.stderr).toBe("ok");
     const view = (await (await fetch(`${base}/api/cluster`, session)).json()) as {
       controller: number;

@@ -45,7 +45,9 @@ describe("a broker stops mid-course", () => {
     expect(run.stdout, run.stderr).toMatch(/acknowledged \d+ batches with acks=all/);
     expect(run.end?.reason).toBe("ok");
 
-    const view = (await (await fetch(`${base}/api/cluster`, session)).json()) as { topics: { name: string; partitions: { leader: number; isr: number[] }[] }[] };
+    const view = (await (await fetch(`${base}/api/cluster`, session)).json()) as {
+      topics: { name: string; partitions: { leader: number; isr: number[] }[] }[];
+    };
     const topic = view.topics.find((t) => t.name.endsWith("it-failover"));
     expect(topic).toBeDefined();
     for (const p of topic!.partitions) expect(p.leader).not.toBe(2);

@@ -13,11 +13,17 @@ const base = testServerUrl();
 
 describe("lesson checks harness", () => {
   it("fails a snippet with a wrong expectation, naming lesson and snippet", async () => {
-    const manifest = (await (await fetch(`${base}/lessons.json`)).json()) as { lessons: { id: string; snippets: { file: string; expect: { stdout: string[] } }[]; exercises: unknown[] }[] };
+    const manifest = (await (await fetch(`${base}/lessons.json`)).json()) as {
+      lessons: { id: string; snippets: { file: string; expect: { stdout: string[] } }[]; exercises: unknown[] }[];
+    };
     const lesson = manifest.lessons.find((l) => l.id.endsWith("your-first-event"));
     expect(lesson, "the first lesson must exist").toBeDefined();
     const snippet = lesson!.snippets[0]!;
-    const broken = { lessons: [{ ...lesson!, snippets: [{ ...snippet, expect: { ...snippet.expect, stdout: ["this text never appears"] } }], exercises: [] }] };
+    const broken = {
+      lessons: [
+        { ...lesson!, snippets: [{ ...snippet, expect: { ...snippet.expect, stdout: ["this text never appears"] } }], exercises: [] },
+      ],
+    };
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "offset-harness-")), "lessons.json");
     fs.writeFileSync(file, JSON.stringify(broken));
 

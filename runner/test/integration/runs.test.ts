@@ -37,7 +37,11 @@ describe("POST /api/runs against the real cluster", () => {
 
   it("streams stdout before the run ends", async () => {
     const code = `console.log("first"); await new Promise((r) => setTimeout(r, 1500)); console.log("second");`;
-    const response = await fetch(`${base}/api/runs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code, lang: "ts" }) });
+    const response = await fetch(`${base}/api/runs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code, lang: "ts" }),
+    });
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     const started = Date.now();
     let text = "";

@@ -12,7 +12,8 @@ export interface CollectedRun {
 /** The server the integration tests talk to; `npm test` starts it and sets OFFSET_TEST_URL. */
 export function testServerUrl(): string {
   const url = process.env.OFFSET_TEST_URL;
-  if (!url) throw new Error("OFFSET_TEST_URL is not set: run the integration tests through `npm test`, which starts the cluster and the runner.");
+  if (!url)
+    throw new Error("OFFSET_TEST_URL is not set: run the integration tests through `npm test`, which starts the cluster and the runner.");
   return url;
 }
 

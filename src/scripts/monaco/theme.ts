@@ -8,10 +8,19 @@ function cssColor(variable: string, fallback: string): string {
   const probe = document.createElement("span");
   probe.style.color = `var(${variable}, ${fallback})`;
   document.body.append(probe);
-  const rgb = getComputedStyle(probe).color.match(/\d+(\.\d+)?/g)?.map(Number) ?? [];
+  const rgb =
+    getComputedStyle(probe)
+      .color.match(/\d+(\.\d+)?/g)
+      ?.map(Number) ?? [];
   probe.remove();
   if (rgb.length < 3) return fallback;
-  return "#" + rgb.slice(0, 3).map((n) => Math.round(n).toString(16).padStart(2, "0")).join("");
+  return (
+    "#" +
+    rgb
+      .slice(0, 3)
+      .map((n) => Math.round(n).toString(16).padStart(2, "0"))
+      .join("")
+  );
 }
 
 function isDark(): boolean {

@@ -7,6 +7,7 @@ import TsWorker from "monaco-editor/languages/features/typescript/ts.worker?work
 
 export function registerWorkers(): void {
   (self as unknown as { MonacoEnvironment: unknown }).MonacoEnvironment = {
-    getWorker: (_id: string, label: string): Worker => (label === "typescript" || label === "javascript" ? new TsWorker() : new EditorWorker()),
+    getWorker: (_id: string, label: string): Worker =>
+      label === "typescript" || label === "javascript" ? new TsWorker() : new EditorWorker(),
   };
 }

@@ -11,7 +11,10 @@ const admin = kafka.admin();
 await admin.connect();
 const offsets = await admin.fetchTopicOffsets(name);
 await admin.disconnect();
-const records = await readAll(name, offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0));
+const records = await readAll(
+  name,
+  offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0),
+);
 
 const markers = records.filter((r) => r.value === "busiest");
 if (markers.length === 0) fail('No record with the value "busiest" in "skewed" yet.');

@@ -14,7 +14,9 @@ await admin.connect();
 
 // Records in a partition = next offset to be written (high) - oldest offset still kept (low).
 const offsets = await admin.fetchTopicOffsets(topic);
-const sizes = offsets.sort((a, b) => a.partition - b.partition).map((p) => ({ partition: p.partition, records: Number(p.high) - Number(p.low) }));
+const sizes = offsets
+  .sort((a, b) => a.partition - b.partition)
+  .map((p) => ({ partition: p.partition, records: Number(p.high) - Number(p.low) }));
 for (const s of sizes) console.log(`partition ${s.partition}: ${s.records} records`);
 
 const busiest = sizes.reduce((best, s) => (s.records > best.records ? s : best));

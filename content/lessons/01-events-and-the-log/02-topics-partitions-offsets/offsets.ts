@@ -26,9 +26,13 @@ for (const p of watermarks.sort((a, b) => a.partition - b.partition)) {
 }
 
 // Retention is a topic setting (time and size), not something consumers trigger.
-const [described] = (await admin.describeConfigs({
-  resources: [{ type: 2 /* ConfigResourceTypes.TOPIC */, name: topic, configNames: ["retention.ms", "retention.bytes", "cleanup.policy"] }],
-  includeSynonyms: false,
-})).resources;
+const [described] = (
+  await admin.describeConfigs({
+    resources: [
+      { type: 2 /* ConfigResourceTypes.TOPIC */, name: topic, configNames: ["retention.ms", "retention.bytes", "cleanup.policy"] },
+    ],
+    includeSynonyms: false,
+  })
+).resources;
 for (const entry of described!.configEntries) console.log(`${entry.configName} = ${entry.configValue}`);
 await admin.disconnect();

@@ -44,7 +44,8 @@ for (const r of records) {
     break;
   }
   if (typeof order.id !== "number" || typeof order.total !== "number") fail(`A record decodes to ${r.value}, which is not an order.`);
-  if (r.contentType !== "application/json") fail(`Order ${order.id} has content-type header ${r.contentType ?? "(none)"}, expected application/json.`);
+  if (r.contentType !== "application/json")
+    fail(`Order ${order.id} has content-type header ${r.contentType ?? "(none)"}, expected application/json.`);
   ids.add(order.id as number);
 }
 if (ids.size !== 5) fail(`Found orders ${[...ids].join(", ")}; expected ids 1 to 5 once each.`);

@@ -20,7 +20,9 @@ await new Promise<void>((resolve) => {
     // eachBatch hands over everything one fetch returned for a partition; you loop over it yourself.
     eachBatch: async ({ batch }) => {
       total += batch.messages.length;
-      console.log(`batch: partition ${batch.partition}, ${batch.messages.length} records, offsets ${batch.firstOffset()}..${batch.lastOffset()}`);
+      console.log(
+        `batch: partition ${batch.partition}, ${batch.messages.length} records, offsets ${batch.firstOffset()}..${batch.lastOffset()}`,
+      );
       if (total >= 500) resolve();
     },
   });

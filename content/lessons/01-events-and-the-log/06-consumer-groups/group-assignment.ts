@@ -7,7 +7,13 @@ const names = new Map<string, string>(); // member id -> our name for it
 
 /** Starts one consumer in the group. Short timeouts keep rebalances quick for a demo. */
 async function startWorker(name: string): Promise<Consumer> {
-  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 6000, rebalanceTimeout: 3000, heartbeatInterval: 500, maxWaitTimeInMs: 300 });
+  const consumer = kafka.consumer({
+    groupId: group,
+    sessionTimeout: 6000,
+    rebalanceTimeout: 3000,
+    heartbeatInterval: 500,
+    maxWaitTimeInMs: 300,
+  });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => names.set(payload.memberId, name));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });

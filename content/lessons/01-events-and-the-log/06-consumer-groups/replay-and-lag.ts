@@ -4,7 +4,10 @@ const topic = await freshTopic("payments", { partitions: 3 });
 const producer = kafka.producer();
 await producer.connect();
 const send = (from: number, count: number) =>
-  producer.send({ topic, messages: Array.from({ length: count }, (_, i) => ({ key: `account-${(from + i) % 4}`, value: `payment ${from + i}` })) });
+  producer.send({
+    topic,
+    messages: Array.from({ length: count }, (_, i) => ({ key: `account-${(from + i) % 4}`, value: `payment ${from + i}` })),
+  });
 
 /** Reads `count` records in group `name` from its committed position (or the beginning), commits, leaves. */
 async function readAs(name: string, count: number): Promise<number> {

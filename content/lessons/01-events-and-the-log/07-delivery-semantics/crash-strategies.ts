@@ -31,7 +31,8 @@ async function consume(strategy: Strategy, processed: string[], crashAt?: number
       eachBatch: async ({ batch }) => {
         if (crashed) return; // a dead process handles nothing
         clearTimeout(idle);
-        const commit = () => consumer.commitOffsets([{ topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }]);
+        const commit = () =>
+          consumer.commitOffsets([{ topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }]);
         if (strategy === "at-most-once") await commit(); // commit first, then process
         for (const message of batch.messages) {
           if (Number(message.offset) === crashAt) {
@@ -53,5 +54,7 @@ for (const strategy of ["at-most-once", "at-least-once"] as const) {
   await consume(strategy, processed, 6); // first run crashes in the middle of the batch
   await consume(strategy, processed); // the restarted consumer resumes from the committed offset
   const distinct = new Set(processed);
-  console.log(`${strategy}: 10 records, processed ${processed.length} times, lost ${10 - distinct.size}, duplicated ${processed.length - distinct.size}`);
+  console.log(
+    `${strategy}: 10 records, processed ${processed.length} times, lost ${10 - distinct.size}, duplicated ${processed.length - distinct.size}`,
+  );
 }

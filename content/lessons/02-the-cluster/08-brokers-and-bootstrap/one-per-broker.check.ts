@@ -19,7 +19,9 @@ if (partitions.length !== brokerIds.length) {
 }
 const preferred = partitions.map((p) => p.replicas[0]).sort((a, b) => a! - b!);
 if (preferred.join() !== brokerIds.join()) {
-  fail(`The preferred leaders (first replicas) are brokers ${preferred.join(", ")}; each of ${brokerIds.join(", ")} should appear exactly once.`);
+  fail(
+    `The preferred leaders (first replicas) are brokers ${preferred.join(", ")}; each of ${brokerIds.join(", ")} should appear exactly once.`,
+  );
 }
 const leaders = new Set(partitions.map((p) => p.leader));
 if (leaders.size !== brokerIds.length) {

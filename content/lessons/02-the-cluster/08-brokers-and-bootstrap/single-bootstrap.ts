@@ -14,7 +14,12 @@ console.log(`Bootstrap address: ${bootstrap}`);
 const admin = client.admin();
 await admin.connect();
 const { brokers: known } = await admin.describeCluster();
-console.log(`Discovered ${known.length} brokers: ${known.map((b) => `${b.host}:${b.port}`).sort().join(", ")}`);
+console.log(
+  `Discovered ${known.length} brokers: ${known
+    .map((b) => `${b.host}:${b.port}`)
+    .sort()
+    .join(", ")}`,
+);
 const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
 for (const p of metadata!.partitions) console.log(`  partition ${p.partitionId} is led by broker ${p.leader}`);
 await admin.disconnect();

@@ -14,14 +14,23 @@ if (!topics.includes(source)) fail(`There is no topic "legacy-events"; run your 
 if (!topics.includes(target)) fail(`There is no topic "legacy-events-rf3" yet.`);
 const [metadata] = (await admin.fetchTopicMetadata({ topics: [target] })).topics;
 for (const p of metadata!.partitions) {
-  if (new Set(p.replicas).size !== 3) fail(`Partition ${p.partitionId} of "legacy-events-rf3" has replicas [${p.replicas.join(", ")}]; it needs three.`);
-  if (p.isr.length !== 3) fail(`Partition ${p.partitionId} of "legacy-events-rf3" has ISR [${p.isr.join(", ")}]: not every copy is in sync (is a broker stopped?).`);
+  if (new Set(p.replicas).size !== 3)
+    fail(`Partition ${p.partitionId} of "legacy-events-rf3" has replicas [${p.replicas.join(", ")}]; it needs three.`);
+  if (p.isr.length !== 3)
+    fail(
+      `Partition ${p.partitionId} of "legacy-events-rf3" has ISR [${p.isr.join(", ")}]: not every copy is in sync (is a broker stopped?).`,
+    );
 }
 await admin.disconnect();
 
 /** Every record of a topic as "partition/key/value", read by a throwaway group that commits nothing. */
 async function contents(name: string): Promise<string[]> {
-  const consumer = kafka.consumer({ groupId: groupId(`rf3-check-${Date.now()}`), sessionTimeout: 6000, rebalanceTimeout: 3000, heartbeatInterval: 500 });
+  const consumer = kafka.consumer({
+    groupId: groupId(`rf3-check-${Date.now()}`),
+    sessionTimeout: 6000,
+    rebalanceTimeout: 3000,
+    heartbeatInterval: 500,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: name, fromBeginning: true });
   const seen: string[] = [];
@@ -41,7 +50,8 @@ async function contents(name: string): Promise<string[]> {
 }
 
 const [before, after] = [await contents(source), await contents(target)];
-if (after.length !== before.length) fail(`"legacy-events-rf3" holds ${after.length} records; "legacy-events" holds ${before.length}. Copy every one, once.`);
+if (after.length !== before.length)
+  fail(`"legacy-events-rf3" holds ${after.length} records; "legacy-events" holds ${before.length}. Copy every one, once.`);
 const moved = after.filter((r, i) => r !== before[i]);
 if (moved.length) fail(`Some records differ or changed partition, e.g. ${moved[0]}. Keep each record's key, value and partition.`);
 console.log(`All ${after.length} records are in "legacy-events-rf3", in their original partitions, each stored on 3 in-sync replicas.`);

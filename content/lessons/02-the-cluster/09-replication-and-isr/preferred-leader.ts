@@ -20,13 +20,24 @@ await show("Before the election:");
 // kafkajs 2.2.4 has no electLeaders(), so we send Kafka's ElectLeaders request (API key 43, version 1) ourselves.
 // Any broker accepts it and forwards it to the active controller.
 const str = (s: string) => Buffer.concat([int16(Buffer.byteLength(s)), Buffer.from(s)]);
-function int16(n: number) { const b = Buffer.alloc(2); b.writeInt16BE(n); return b; }
-function int32(n: number) { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; }
+function int16(n: number) {
+  const b = Buffer.alloc(2);
+  b.writeInt16BE(n);
+  return b;
+}
+function int32(n: number) {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+}
 
 const partitions = [0, 1, 2];
 const body = Buffer.concat([
   Buffer.from([0]), // election type 0 = preferred
-  int32(1), str(topic), int32(partitions.length), ...partitions.map(int32), // one topic and its partitions
+  int32(1),
+  str(topic),
+  int32(partitions.length),
+  ...partitions.map(int32), // one topic and its partitions
   int32(10_000), // timeout in ms
 ]);
 const request = Buffer.concat([int16(43), int16(1), int32(1), str("offset-lab"), body]); // header: api, version, correlation id, client id

@@ -24,7 +24,9 @@ const config = new Map(described.resources[0]!.configEntries.map((e) => [e.confi
 const minIsr = Number(config.get("min.insync.replicas"));
 
 if (replicationFactor < 3) {
-  fail(`"payments" keeps ${replicationFactor} cop${replicationFactor === 1 ? "y" : "ies"} of a partition; with one broker gone, records on it could be lost.`);
+  fail(
+    `"payments" keeps ${replicationFactor} cop${replicationFactor === 1 ? "y" : "ies"} of a partition; with one broker gone, records on it could be lost.`,
+  );
 }
 if (minIsr < 2) {
   fail(`min.insync.replicas is ${minIsr}: an acks=all write can be acknowledged with a single copy, which dies with its broker.`);
@@ -38,5 +40,7 @@ if (config.get("unclean.leader.election.enable") !== "false") {
 const records = (await admin.fetchTopicOffsets(name)).reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
 if (records < 50) fail(`"payments" holds ${records} records; all 50 payments should be there.`);
 
-console.log(`"payments": ${replicationFactor} replicas, min.insync.replicas=${minIsr}, no unclean elections, ${records} records. One broker can fail.`);
+console.log(
+  `"payments": ${replicationFactor} replicas, min.insync.replicas=${minIsr}, no unclean elections, ${records} records. One broker can fail.`,
+);
 await admin.disconnect();

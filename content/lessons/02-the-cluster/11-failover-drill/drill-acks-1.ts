@@ -9,7 +9,9 @@ const admin = kafka.admin();
 await admin.connect();
 const leaderNow = async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions[0]!.leader;
 const firstLeader = await leaderNow();
-console.log(`acks=${label}: partition 0 is led by broker ${firstLeader}. Stop broker ${firstLeader} in the panel now, then start it again.`);
+console.log(
+  `acks=${label}: partition 0 is led by broker ${firstLeader}. Stop broker ${firstLeader} in the panel now, then start it again.`,
+);
 
 // The consumer reads everything from the start and remembers which sequence numbers it saw, and how often.
 const seen = new Map<number, number>();
@@ -39,7 +41,8 @@ for (let n = 0; Date.now() - started < 20_000; n++) {
   }
   if (n % 10 === 0) {
     const leader = await leaderNow().catch(() => lastLeader);
-    if (leader !== lastLeader) console.log(`${((Date.now() - started) / 1000).toFixed(1)} s: leader moved from broker ${lastLeader} to broker ${leader}`);
+    if (leader !== lastLeader)
+      console.log(`${((Date.now() - started) / 1000).toFixed(1)} s: leader moved from broker ${lastLeader} to broker ${leader}`);
     lastLeader = leader;
   }
   await sleep(20);
@@ -55,4 +58,6 @@ await admin.disconnect();
 const lost = [...acknowledged].filter((n) => !seen.has(n));
 const duplicated = [...seen.values()].filter((count) => count > 1).length;
 console.log(`acks=${label}: acknowledged ${acknowledged.size}, failed ${failed}, read ${seen.size} distinct, log end offset ${end}`);
-console.log(`acks=${label}: lost ${lost.length} acknowledged records${lost.length ? ` (e.g. ${lost.slice(0, 5).join(", ")})` : ""}, ${duplicated} delivered to the consumer more than once`);
+console.log(
+  `acks=${label}: lost ${lost.length} acknowledged records${lost.length ? ` (e.g. ${lost.slice(0, 5).join(", ")})` : ""}, ${duplicated} delivered to the consumer more than once`,
+);

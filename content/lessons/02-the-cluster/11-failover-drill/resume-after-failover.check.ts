@@ -19,14 +19,20 @@ for (const { partition, high } of ends.sort((a, b) => a.partition - b.partition)
   const offset = byPartition.get(partition) ?? "-1";
   if (offset === "-1") {
     if (high === "0") continue; // an empty partition has nothing to commit
-    fail(`Group "ledger-readers" has no committed offset for partition ${partition}: a new consumer would start over and process all ${high} entries again.`);
+    fail(
+      `Group "ledger-readers" has no committed offset for partition ${partition}: a new consumer would start over and process all ${high} entries again.`,
+    );
   }
   if (BigInt(offset) < BigInt(high)) {
     const behind = BigInt(high) - BigInt(offset);
-    fail(`Partition ${partition}: committed ${offset}, but the log ends at ${high}. A new consumer would process ${behind} entr${behind === 1n ? "y" : "ies"} again (commit the offset of the next record, not the one you just read).`);
+    fail(
+      `Partition ${partition}: committed ${offset}, but the log ends at ${high}. A new consumer would process ${behind} entr${behind === 1n ? "y" : "ies"} again (commit the offset of the next record, not the one you just read).`,
+    );
   }
 }
 const total = ends.reduce((sum, o) => sum + Number(o.high), 0);
 if (total < 60) fail(`"ledger" holds ${total} entries; expected 60.`);
-console.log(`"ledger-readers" has committed the end of every partition of "ledger" (${total} entries): a replacement consumer resumes with nothing to redo.`);
+console.log(
+  `"ledger-readers" has committed the end of every partition of "ledger" (${total} entries): a replacement consumer resumes with nothing to redo.`,
+);
 await admin.disconnect();

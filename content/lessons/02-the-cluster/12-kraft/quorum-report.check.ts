@@ -34,7 +34,10 @@ await new Promise<void>((resolve) => {
 await consumer.disconnect();
 
 const quorum = await describeQuorum();
-const expectedVoters = quorum.voters.map((v) => v.id).sort((a, b) => a - b).join(",");
+const expectedVoters = quorum.voters
+  .map((v) => v.id)
+  .sort((a, b) => a - b)
+  .join(",");
 if (report.get("active-controller") !== String(quorum.leaderId)) {
   fail(`The report names controller ${report.get("active-controller")}, but the quorum's leader is node ${quorum.leaderId}.`);
 }

@@ -35,7 +35,10 @@ await new Promise<void>((resolve) => {
           }),
         });
         const next = (BigInt(batch.lastOffset()) + 1n).toString();
-        await tx.sendOffsets({ consumerGroupId: app, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+        await tx.sendOffsets({
+          consumerGroupId: app,
+          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+        });
         if (!crashed) {
           crashed = true;
           throw new Error("simulated crash after writing, before commit");

@@ -1,7 +1,11 @@
 // Reads card-payments and large-payments from the cluster and compares them.
 import { groupId, kafka, topic } from "lab";
 
-interface Row { key: string | null; partition: number; value: { id: string; account: string; amount: number } }
+interface Row {
+  key: string | null;
+  partition: number;
+  value: { id: string; account: string; amount: number };
+}
 
 /** Reads every record of the given topics with one throwaway consumer. */
 async function readTopics(names: string[]): Promise<Map<string, Row[]>> {
@@ -41,12 +45,16 @@ function fail(reason: string): never {
 const topics = await readTopics([topic("card-payments"), topic("large-payments")]);
 const input = topics.get(topic("card-payments"))!;
 const output = topics.get(topic("large-payments"))!;
-const wanted = input.filter((r) => r.value.amount >= 100).map((r) => r.value.id).sort();
+const wanted = input
+  .filter((r) => r.value.amount >= 100)
+  .map((r) => r.value.id)
+  .sort();
 const got = output.map((r) => r.value.id).sort();
 
 if (got.join() !== wanted.join()) fail(`large-payments holds [${got.join(", ")}] but should hold exactly [${wanted.join(", ")}].`);
 for (const row of output) {
-  if (row.key !== row.value.account) fail(`${row.value.id} has key ${row.key ?? "null"}; keep the account ("${row.value.account}") as the key.`);
+  if (row.key !== row.value.account)
+    fail(`${row.value.id} has key ${row.key ?? "null"}; keep the account ("${row.value.account}") as the key.`);
   const source = input.find((r) => r.value.id === row.value.id);
   if (source && source.partition !== row.partition) fail(`${row.value.id} moved from partition ${source.partition} to ${row.partition}.`);
 }

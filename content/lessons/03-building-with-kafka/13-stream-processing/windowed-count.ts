@@ -6,8 +6,13 @@ const views = await freshTopic("page-views", { partitions: 3 });
 const minute = 60_000;
 const start = Math.floor(Date.now() / minute) * minute - 3 * minute; // three whole minutes ago
 const events: Array<[page: string, secondsAfterStart: number]> = [
-  ["/home", 5], ["/home", 40], ["/docs", 50],
-  ["/home", 65], ["/docs", 70], ["/docs", 110], ["/docs", 119],
+  ["/home", 5],
+  ["/home", 40],
+  ["/docs", 50],
+  ["/home", 65],
+  ["/docs", 70],
+  ["/docs", 110],
+  ["/docs", 119],
   ["/home", 130],
   ["/docs", 45], // arrives late (sent last) but belongs to the first minute
 ];

@@ -9,7 +9,9 @@ const producer = kafka.producer();
 await producer.connect();
 await producer.send({
   topic: data,
-  messages: ["foo", "bar", "Another line"].map((line) => ({ value: JSON.stringify({ schema: { type: "string", optional: false }, payload: line }) })),
+  messages: ["foo", "bar", "Another line"].map((line) => ({
+    value: JSON.stringify({ schema: { type: "string", optional: false }, payload: line }),
+  })),
 });
 await producer.disconnect();
 

@@ -16,7 +16,10 @@ let total = 0;
 for (const name of [data, offsets]) for (const p of await admin.fetchTopicOffsets(name)) total += Number(p.high);
 await admin.disconnect();
 
-const records = new Map<string, { key: string; value: string }[]>([[data, []], [offsets, []]]);
+const records = new Map<string, { key: string; value: string }[]>([
+  [data, []],
+  [offsets, []],
+]);
 const consumer = kafka.consumer({ groupId: groupId("resume-source-check") });
 await consumer.connect();
 await consumer.subscribe({ topics: [data, offsets], fromBeginning: true });
@@ -39,7 +42,9 @@ await consumer.disconnect();
 const lines = records.get(data)!.map((r) => r.value);
 if (lines.join("|") !== expectedLines.join("|")) {
   const dupes = lines.filter((line, i) => lines.indexOf(line) !== i);
-  fail(`connect-lines holds ${lines.length} records [${lines.join(", ")}]${dupes.length ? `; ${dupes.join(", ")} came twice` : ""}. It should hold line 1 … line 5, each once.`);
+  fail(
+    `connect-lines holds ${lines.length} records [${lines.join(", ")}]${dupes.length ? `; ${dupes.join(", ")} came twice` : ""}. It should hold line 1 … line 5, each once.`,
+  );
 }
 const last = records.get(offsets)!.at(-1);
 const fileLength = Buffer.byteLength(expectedLines.map((l) => `${l}\n`).join(""));

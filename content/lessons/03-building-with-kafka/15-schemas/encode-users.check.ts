@@ -67,6 +67,7 @@ values.forEach((value, i) => {
   } catch (error) {
     return fail(`record ${i} does not decode as { id: int, name: string }: ${(error as Error).message}.`);
   }
-  if (id !== want.id || got !== want.name) fail(`record ${i} decodes to { id: ${id}, name: "${got}" }; expected { id: ${want.id}, name: "${want.name}" }.`);
+  if (id !== want.id || got !== want.name)
+    fail(`record ${i} decodes to { id: ${id}, name: "${got}" }; expected { id: ${want.id}, name: "${want.name}" }.`);
 });
 console.log(`✓ All ${total} records carry magic byte 0 and schema id 1, and their Avro bodies decode to Ada, Grace and Linus.`);

@@ -78,7 +78,13 @@ function register(schema: Schema): number {
   return id;
 }
 
-const v1: Schema = { name: "User", fields: [{ name: "id", type: "int" }, { name: "name", type: "string" }] };
+const v1: Schema = {
+  name: "User",
+  fields: [
+    { name: "id", type: "int" },
+    { name: "name", type: "string" },
+  ],
+};
 const v2: Schema = { name: "User", fields: [...v1.fields, { name: "email", type: "string", default: "unknown" }] };
 const v3: Schema = { name: "User", fields: [...v2.fields, { name: "country", type: "string" }] };
 

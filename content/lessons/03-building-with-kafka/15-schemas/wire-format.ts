@@ -55,7 +55,14 @@ function decode(schema: Schema, buf: Buffer): Record<string, number | string> {
 }
 
 // A stand-in for the registry: schema id → schema. A real registry serves this over HTTP.
-const user: Schema = { type: "record", name: "User", fields: [{ name: "id", type: "int" }, { name: "name", type: "string" }] };
+const user: Schema = {
+  type: "record",
+  name: "User",
+  fields: [
+    { name: "id", type: "int" },
+    { name: "name", type: "string" },
+  ],
+};
 const registry = new Map<number, Schema>([[1, user]]);
 
 /** The Confluent wire format: magic byte 0, the schema id as a 4-byte big-endian int, then the Avro body. */
@@ -69,12 +76,20 @@ function serialize(schemaId: number, record: Record<string, number | string>): B
 const bytes = serialize(1, { id: 42, name: "Ada" });
 const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0"));
 console.log(`bytes: ${hex.join(" ")}`);
-console.log(`  magic ${hex[0]} | schema id ${hex.slice(1, 5).join(" ")} | id ${hex[5]} (zigzag 84 = 42) | name length ${hex[6]} (zigzag 6 = 3) | "${bytes.toString("utf8", 7)}"`);
+console.log(
+  `  magic ${hex[0]} | schema id ${hex.slice(1, 5).join(" ")} | id ${hex[5]} (zigzag 84 = 42) | name length ${hex[6]} (zigzag 6 = 3) | "${bytes.toString("utf8", 7)}"`,
+);
 
 const users = await freshTopic("users-avro", { partitions: 1 });
 const producer = kafka.producer();
 await producer.connect();
-await producer.send({ topic: users, messages: [{ key: "42", value: bytes }, { key: "7", value: serialize(1, { id: 7, name: "Grace Hopper" }) }] });
+await producer.send({
+  topic: users,
+  messages: [
+    { key: "42", value: bytes },
+    { key: "7", value: serialize(1, { id: 7, name: "Grace Hopper" }) },
+  ],
+});
 await producer.disconnect();
 
 const consumer = kafka.consumer({ groupId: groupId("users-avro-reader") });

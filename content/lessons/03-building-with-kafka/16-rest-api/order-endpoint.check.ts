@@ -34,7 +34,10 @@ if (total > 0) {
 }
 
 const invalid = rows.filter((r) => typeof r.value.amount !== "number");
-if (invalid.length) fail(`api-orders holds ${invalid.length} order(s) without an amount, e.g. ${JSON.stringify(invalid[0]!.value)}. Refuse them with a 400 before producing.`);
+if (invalid.length)
+  fail(
+    `api-orders holds ${invalid.length} order(s) without an amount, e.g. ${JSON.stringify(invalid[0]!.value)}. Refuse them with a 400 before producing.`,
+  );
 if (rows.length !== 3) fail(`api-orders holds ${rows.length} records; the three valid requests should give exactly 3.`);
 for (const row of rows) {
   if (row.key !== row.value.customer) fail(`the order ${JSON.stringify(row.value)} has key ${row.key ?? "null"}; key it by its customer.`);

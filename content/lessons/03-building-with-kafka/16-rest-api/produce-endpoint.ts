@@ -35,7 +35,11 @@ const server = http.createServer(async (req, res) => {
 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-for (const [orderId, item] of [["o-1", "keyboard"], ["o-2", "mouse"], ["o-3", "monitor"]]) {
+for (const [orderId, item] of [
+  ["o-1", "keyboard"],
+  ["o-2", "mouse"],
+  ["o-3", "monitor"],
+]) {
   const response = await fetch(`${base}/orders`, { method: "POST", body: JSON.stringify({ orderId, item }) });
   console.log(`POST /orders ${orderId} → ${response.status} ${await response.text()}`);
 }

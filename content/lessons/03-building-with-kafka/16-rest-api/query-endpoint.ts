@@ -32,7 +32,9 @@ const server = http.createServer(async (req, res) => {
     for await (const chunk of req) status += chunk;
     const [meta] = await producer.send({ topic: updates, messages: [{ key: orderId, value: status }] });
     // Hand back where the write landed, so the caller can ask to read at least that far.
-    return void res.writeHead(202, { "content-type": "application/json" }).end(JSON.stringify({ partition: meta!.partition, offset: Number(meta!.baseOffset) }));
+    return void res
+      .writeHead(202, { "content-type": "application/json" })
+      .end(JSON.stringify({ partition: meta!.partition, offset: Number(meta!.baseOffset) }));
   }
   // GET ?partition=&offset= waits (briefly) until the view has applied that write: read-your-writes.
   const partition = Number(url.searchParams.get("partition") ?? -1);

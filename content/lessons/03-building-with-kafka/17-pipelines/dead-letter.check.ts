@@ -37,10 +37,14 @@ await new Promise<void>((resolve) => {
 });
 await consumer.disconnect();
 
-const keys = records.map((r) => r.key).sort().join(", ");
+const keys = records
+  .map((r) => r.key)
+  .sort()
+  .join(", ");
 if (keys !== "t-2, t-4") fail(`the dead-letter topic holds ${keys}; it should hold t-2 and t-4.`);
 for (const r of records) {
-  if (r.key === "t-2" && r.value !== "{ this is not JSON") fail("t-2 was changed on its way to the dead-letter topic; keep the original bytes.");
+  if (r.key === "t-2" && r.value !== "{ this is not JSON")
+    fail("t-2 was changed on its way to the dead-letter topic; keep the original bytes.");
   for (const header of ["error", "source-topic", "source-partition", "source-offset"]) {
     if (!r.headers[header]) fail(`${r.key} has no "${header}" header.`);
   }
@@ -48,6 +52,7 @@ for (const r of records) {
 }
 for (const end of ends) {
   const done = committed!.partitions.find((p) => p.partition === end.partition)?.offset ?? "-1";
-  if (Number(end.high) > 0 && done !== end.high) fail(`trip-sink committed offset ${done} on partition ${end.partition}, but the partition ends at ${end.high}.`);
+  if (Number(end.high) > 0 && done !== end.high)
+    fail(`trip-sink committed offset ${done} on partition ${end.partition}, but the partition ends at ${end.high}.`);
 }
 console.log(`✓ t-2 and t-4 are in the dead-letter topic with their reasons and origins, and trip-sink committed past every record.`);

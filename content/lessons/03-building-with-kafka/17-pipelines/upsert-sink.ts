@@ -46,7 +46,9 @@ async function runSink(crashBeforeCommit: boolean): Promise<void> {
     });
   });
   await sink.disconnect();
-  console.log(`sink run ${crashBeforeCommit ? "1 wrote 5 snapshots and crashed before committing" : "2 re-read them from the last committed offset"}`);
+  console.log(
+    `sink run ${crashBeforeCommit ? "1 wrote 5 snapshots and crashed before committing" : "2 re-read them from the last committed offset"}`,
+  );
 }
 
 await runSink(true);

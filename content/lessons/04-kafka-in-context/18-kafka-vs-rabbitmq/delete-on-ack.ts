@@ -35,7 +35,9 @@ console.log(`after the worker: log holds offsets ${p0!.low}..${Number(p0!.high) 
 const [committed] = await admin.fetchOffsets({ groupId: groupId("resizer"), topics: [jobs] });
 await admin.deleteTopicRecords({ topic: jobs, partitions: [{ partition: 0, offset: committed!.partitions[0]!.offset }] });
 [p0] = await admin.fetchTopicOffsets(jobs);
-console.log(`after deleting up to offset ${committed!.partitions[0]!.offset}: log start ${p0!.low}, end ${p0!.high}, nothing left to replay`);
+console.log(
+  `after deleting up to offset ${committed!.partitions[0]!.offset}: log start ${p0!.low}, end ${p0!.high}, nothing left to replay`,
+);
 await admin.disconnect();
 
 // A new group that starts "from the beginning" now starts at the new log start and finds nothing.

@@ -14,7 +14,10 @@ let total = 0;
 for (const name of [invoices, rebilled]) for (const p of await admin.fetchTopicOffsets(name)) total += Number(p.high);
 await admin.disconnect();
 
-const rows = new Map<string, { invoice: string; hour: number; timestamp: number }[]>([[invoices, []], [rebilled, []]]);
+const rows = new Map<string, { invoice: string; hour: number; timestamp: number }[]>([
+  [invoices, []],
+  [rebilled, []],
+]);
 const consumer = kafka.consumer({ groupId: groupId("rewind-check") });
 await consumer.connect();
 await consumer.subscribe({ topics: [invoices, rebilled], fromBeginning: true });
@@ -24,7 +27,9 @@ await new Promise<void>((resolve) => {
   void consumer.run({
     autoCommit: false,
     eachMessage: async ({ topic: name, message }) => {
-      rows.get(name)!.push({ ...(JSON.parse(String(message.value)) as { invoice: string; hour: number }), timestamp: Number(message.timestamp) });
+      rows
+        .get(name)!
+        .push({ ...(JSON.parse(String(message.value)) as { invoice: string; hour: number }), timestamp: Number(message.timestamp) });
       if (++seen === total) {
         clearTimeout(timer);
         resolve();
@@ -37,8 +42,14 @@ await consumer.disconnect();
 const source = rows.get(invoices)!;
 const deploy = source.find((r) => r.hour === 6)?.timestamp;
 if (deploy === undefined) fail("invoices does not hold the twelve invoices; run the whole program.");
-const wanted = source.filter((r) => r.timestamp >= deploy).map((r) => r.invoice).sort();
-const got = rows.get(rebilled)!.map((r) => r.invoice).sort();
+const wanted = source
+  .filter((r) => r.timestamp >= deploy)
+  .map((r) => r.invoice)
+  .sort();
+const got = rows
+  .get(rebilled)!
+  .map((r) => r.invoice)
+  .sort();
 const extra = got.filter((i) => !wanted.includes(i));
 const missing = wanted.filter((i) => !got.includes(i));
 if (extra.length) fail(`${extra.join(", ")} were billed again although they predate the bug.`);

@@ -10,7 +10,10 @@ function fail(reason: string): never {
 const admin = kafka.admin();
 await admin.connect();
 const cluster = await admin.describeCluster();
-const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 4, name: String(cluster.brokers[0]!.nodeId) }] });
+const { resources } = await admin.describeConfigs({
+  includeSynonyms: false,
+  resources: [{ type: 4, name: String(cluster.brokers[0]!.nodeId) }],
+});
 const tiered = resources[0]!.configEntries.find((e) => e.configName === "remote.log.storage.system.enable")?.configValue;
 const total = (await admin.fetchTopicOffsets(name)).reduce((n, p) => n + Number(p.high), 0);
 await admin.disconnect();
@@ -47,5 +50,10 @@ for (const [key, value] of expected) {
 }
 // The active controller can move between the run and the check; any current voter's id is accepted.
 const controller = Number(recorded.get("controller"));
-if (!cluster.brokers.some((b) => b.nodeId === controller)) fail(`"controller" is recorded as "${recorded.get("controller") ?? "(missing)"}", which is not a node of this cluster (the active controller is ${cluster.controller}).`);
-console.log(`✓ cluster-facts matches the cluster: id ${cluster.clusterId}, ${cluster.brokers.length} brokers, controller ${controller}, tiered storage ${tiered}.`);
+if (!cluster.brokers.some((b) => b.nodeId === controller))
+  fail(
+    `"controller" is recorded as "${recorded.get("controller") ?? "(missing)"}", which is not a node of this cluster (the active controller is ${cluster.controller}).`,
+  );
+console.log(
+  `✓ cluster-facts matches the cluster: id ${cluster.clusterId}, ${cluster.brokers.length} brokers, controller ${controller}, tiered storage ${tiered}.`,
+);

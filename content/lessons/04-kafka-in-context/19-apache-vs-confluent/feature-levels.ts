@@ -11,9 +11,11 @@ function apiVersionsRequest(): Buffer {
   const body = Buffer.concat([
     Buffer.from([0, 18, 0, 3]), // api_key 18 (ApiVersions), api_version 3
     Buffer.from([0, 0, 0, 7]), // correlation_id
-    Buffer.from([0, clientId.length]), clientId, // client_id
+    Buffer.from([0, clientId.length]),
+    clientId, // client_id
     Buffer.from([0]), // no tagged fields in the header
-    compact("offset-lab"), compact("1.0"), // client_software_name, client_software_version
+    compact("offset-lab"),
+    compact("1.0"), // client_software_name, client_software_version
     Buffer.from([0]), // no tagged fields in the body
   ]);
   const size = Buffer.alloc(4);
@@ -61,7 +63,13 @@ for (let n = uvarint() - 1; n > 0; n--) {
 }
 pos += 4; // throttle_time_ms
 console.log(`ApiVersions error code ${errorCode}: the broker speaks ${apis.size} request types`);
-const names: Record<number, string> = { 0: "Produce", 1: "Fetch", 68: "ConsumerGroupHeartbeat (KIP-848)", 76: "ShareGroupHeartbeat (KIP-932)", 78: "ShareFetch (KIP-932)" };
+const names: Record<number, string> = {
+  0: "Produce",
+  1: "Fetch",
+  68: "ConsumerGroupHeartbeat (KIP-848)",
+  76: "ShareGroupHeartbeat (KIP-932)",
+  78: "ShareFetch (KIP-932)",
+};
 for (const [key, name] of Object.entries(names)) {
   const range = apis.get(Number(key));
   console.log(`  ${name}: ${range ? `v${range[0]}–v${range[1]}` : "not supported"}`);

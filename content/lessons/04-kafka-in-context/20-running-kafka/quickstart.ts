@@ -33,7 +33,9 @@ console.log(`[kafka-topics --list] ${listed.length} topic named quickstart-event
 // $ bin/kafka-topics.sh --describe --topic quickstart-events --bootstrap-server localhost:9092
 const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
 for (const p of topics[0]!.partitions) {
-  console.log(`[kafka-topics --describe] Partition: ${p.partitionId} Leader: ${p.leader} Replicas: ${p.replicas.join(",")} Isr: ${p.isr.join(",")}`);
+  console.log(
+    `[kafka-topics --describe] Partition: ${p.partitionId} Leader: ${p.leader} Replicas: ${p.replicas.join(",")} Isr: ${p.isr.join(",")}`,
+  );
 }
 await admin.disconnect();
 

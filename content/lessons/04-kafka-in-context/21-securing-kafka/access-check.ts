@@ -9,16 +9,27 @@ await admin.connect();
 // How is the cluster set up? Any client allowed to read broker configs can find out.
 const cluster = await admin.describeCluster();
 const node = cluster.brokers[0]!;
-const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 4 /* BROKER */, name: String(node.nodeId) }] });
+const { resources } = await admin.describeConfigs({
+  includeSynonyms: false,
+  resources: [{ type: 4 /* BROKER */, name: String(node.nodeId) }],
+});
 const config = new Map(resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
 console.log(`listener.security.protocol.map = ${config.get("listener.security.protocol.map")}`);
 console.log(`authorizer.class.name = ${config.get("authorizer.class.name") || "(none)"}`);
 
 // Which listener is this run on? A broker answers with the addresses of the listener the request came in on.
-const listener = (config.get("advertised.listeners") ?? "").split(",").find((l) => l.endsWith(`//${node.host}:${node.port}`))?.split("://")[0] ?? "?";
-const protocols = new Map((config.get("listener.security.protocol.map") ?? "").split(",").map((pair) => pair.split(":") as [string, string]));
+const listener =
+  (config.get("advertised.listeners") ?? "")
+    .split(",")
+    .find((l) => l.endsWith(`//${node.host}:${node.port}`))
+    ?.split("://")[0] ?? "?";
+const protocols = new Map(
+  (config.get("listener.security.protocol.map") ?? "").split(",").map((pair) => pair.split(":") as [string, string]),
+);
 const principal = login ? `User:${login}` : "User:ANONYMOUS";
-console.log(`this run connects through listener ${listener} (${protocols.get(listener)}) as ${principal}${login ? " (SASL/PLAIN login)" : " (no credentials)"}`);
+console.log(
+  `this run connects through listener ${listener} (${protocols.get(listener)}) as ${principal}${login ? " (SASL/PLAIN login)" : " (no credentials)"}`,
+);
 
 // Listing ACLs needs Describe on the Cluster resource.
 try {
@@ -43,7 +54,8 @@ try {
   created = true;
   console.log(`topic ${outside} outside its own names: allowed, created and deleted`);
 } catch (error) {
-  const cause = (error as { errors?: { type?: string }[] }).errors?.[0]?.type ?? (error as { type?: string }).type ?? (error as Error).message;
+  const cause =
+    (error as { errors?: { type?: string }[] }).errors?.[0]?.type ?? (error as { type?: string }).type ?? (error as Error).message;
   console.log(`topic ${outside} outside its own names: denied (${cause})`);
 }
 if (!login && created) console.log(`verdict: ${principal} on ${listener} is a super user: nothing stops it`);
@@ -53,7 +65,9 @@ await admin.disconnect();
 
 // Last, a client with the right user name and a wrong password, against the LEARNER (SASL) listener. In a
 // classroom that is the listener this run already uses; otherwise its ports are the client ports + 200.
-const learnerBrokers = login ? brokers : brokers.map((address) => address.replace(/:(\d+)$/, (_, port: string) => `:${Number(port) + 200}`));
+const learnerBrokers = login
+  ? brokers
+  : brokers.map((address) => address.replace(/:(\d+)$/, (_, port: string) => `:${Number(port) + 200}`));
 const intruder = new Kafka({
   ...labConfig,
   clientId: "wrong-password",
@@ -68,7 +82,8 @@ try {
 } catch (error) {
   const { name, message } = error as Error;
   // The broker answers SaslAuthenticate with error 58, SASL_AUTHENTICATION_FAILED; kafkajs wraps it.
-  if (name === "KafkaJSSASLAuthenticationError") console.log(`wrong password on LEARNER listener: rejected (SASL_AUTHENTICATION_FAILED): ${message}`);
+  if (name === "KafkaJSSASLAuthenticationError")
+    console.log(`wrong password on LEARNER listener: rejected (SASL_AUTHENTICATION_FAILED): ${message}`);
   else console.log(`wrong password on LEARNER listener: not reachable from this run (${message})`);
 } finally {
   await intruder.disconnect().catch(() => {});

@@ -16,12 +16,22 @@ const configs: Record<string, Pick<KafkaConfig, "ssl" | "sasl">> = {
   plain: { ssl: { ca: [caPem] }, sasl: { mechanism: "plain", username: "alice", password: env("KAFKA_PASSWORD", "alice-secret") } },
 };
 
-const redact = (key: string, value: unknown) => (key === "password" || key === "key" ? "***" : typeof value === "string" && value.includes("BEGIN") ? "<PEM>" : value);
+const redact = (key: string, value: unknown) =>
+  key === "password" || key === "key" ? "***" : typeof value === "string" && value.includes("BEGIN") ? "<PEM>" : value;
 for (const [name, config] of Object.entries(configs)) console.log(`${name}: ${JSON.stringify(config, redact)}`);
 
 /** Tries a connection to the listener this run uses, with labConfig's settings overridden by `security`. */
 async function attempt(label: string, security: Pick<KafkaConfig, "ssl" | "sasl">): Promise<void> {
-  const client = new Kafka({ ...labConfig, clientId: "security-probe", brokers: brokers.slice(0, 1), connectionTimeout: 2000, requestTimeout: 3000, retry: { retries: 0 }, logLevel: logLevel.NOTHING, ...security });
+  const client = new Kafka({
+    ...labConfig,
+    clientId: "security-probe",
+    brokers: brokers.slice(0, 1),
+    connectionTimeout: 2000,
+    requestTimeout: 3000,
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+    ...security,
+  });
   const admin = client.admin();
   try {
     await admin.connect();

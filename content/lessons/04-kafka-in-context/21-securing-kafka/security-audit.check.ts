@@ -16,8 +16,14 @@ const expected = new Map<string, string>();
 const node = cluster.brokers[0]!;
 const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 4, name: String(node.nodeId) }] });
 const config = new Map(resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
-const listener = (config.get("advertised.listeners") ?? "").split(",").find((l) => l.endsWith(`//${node.host}:${node.port}`))?.split("://")[0] ?? "";
-const protocols = new Map((config.get("listener.security.protocol.map") ?? "").split(",").map((pair) => pair.split(":") as [string, string]));
+const listener =
+  (config.get("advertised.listeners") ?? "")
+    .split(",")
+    .find((l) => l.endsWith(`//${node.host}:${node.port}`))
+    ?.split("://")[0] ?? "";
+const protocols = new Map(
+  (config.get("listener.security.protocol.map") ?? "").split(",").map((pair) => pair.split(":") as [string, string]),
+);
 expected.set("client-protocol", protocols.get(listener) ?? listener);
 expected.set("authorizer", config.get("authorizer.class.name") || "none");
 try {
@@ -25,7 +31,10 @@ try {
   expected.set("acls", String(bound.reduce((n, r) => n + r.acls.length, 0)));
 } catch (error) {
   const type = (error as { type?: string }).type;
-  expected.set("acls", type === "CLUSTER_AUTHORIZATION_FAILED" ? "denied" : type === "SECURITY_DISABLED" ? "disabled" : `error: ${(error as Error).message}`);
+  expected.set(
+    "acls",
+    type === "CLUSTER_AUTHORIZATION_FAILED" ? "denied" : type === "SECURITY_DISABLED" ? "disabled" : `error: ${(error as Error).message}`,
+  );
 }
 const total = (await admin.fetchTopicOffsets(name)).reduce((n, p) => n + Number(p.high), 0);
 await admin.disconnect();
@@ -55,4 +64,6 @@ if (total > 0) {
 for (const [key, value] of expected) {
   if (recorded.get(key) !== value) fail(`"${key}" is recorded as "${recorded.get(key) ?? "(missing)"}", but the cluster says "${value}".`);
 }
-console.log(`✓ The audit matches the cluster: clients connect over ${expected.get("client-protocol")}, authorizer ${expected.get("authorizer")}, ACLs ${expected.get("acls")}.`);
+console.log(
+  `✓ The audit matches the cluster: clients connect over ${expected.get("client-protocol")}, authorizer ${expected.get("authorizer")}, ACLs ${expected.get("acls")}.`,
+);

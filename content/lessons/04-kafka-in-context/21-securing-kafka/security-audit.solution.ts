@@ -7,12 +7,24 @@ await admin.connect();
 // The address this client was given for broker N is one of broker N's advertised listeners.
 const cluster = await admin.describeCluster();
 const node = cluster.brokers[0]!;
-const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 4 /* BROKER */, name: String(node.nodeId) }] });
+const { resources } = await admin.describeConfigs({
+  includeSynonyms: false,
+  resources: [{ type: 4 /* BROKER */, name: String(node.nodeId) }],
+});
 const config = new Map(resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
 
 // advertised.listeners = NAME://host:port,… ; listener.security.protocol.map = NAME:PROTOCOL,…
-const listener = config.get("advertised.listeners")!.split(",").find((l) => l.endsWith(`//${node.host}:${node.port}`))!.split("://")[0]!;
-const protocols = new Map(config.get("listener.security.protocol.map")!.split(",").map((pair) => pair.split(":") as [string, string]));
+const listener = config
+  .get("advertised.listeners")!
+  .split(",")
+  .find((l) => l.endsWith(`//${node.host}:${node.port}`))!
+  .split("://")[0]!;
+const protocols = new Map(
+  config
+    .get("listener.security.protocol.map")!
+    .split(",")
+    .map((pair) => pair.split(":") as [string, string]),
+);
 const clientProtocol = protocols.get(listener) ?? listener; // a listener named after its protocol needs no mapping
 
 const authorizer = config.get("authorizer.class.name") || "none";
@@ -24,7 +36,8 @@ try {
   acls = String(bound.reduce((n, r) => n + r.acls.length, 0));
 } catch (error) {
   const type = (error as { type?: string }).type;
-  acls = type === "CLUSTER_AUTHORIZATION_FAILED" ? "denied" : type === "SECURITY_DISABLED" ? "disabled" : `error: ${(error as Error).message}`;
+  acls =
+    type === "CLUSTER_AUTHORIZATION_FAILED" ? "denied" : type === "SECURITY_DISABLED" ? "disabled" : `error: ${(error as Error).message}`;
 }
 
 await admin.disconnect();

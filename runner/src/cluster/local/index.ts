@@ -71,7 +71,9 @@ export class LocalCluster implements ClusterBackend {
     fs.writeFileSync(path.join(this.dir, "log4j2.yaml"), log4jYaml);
     const secret = learnerSecret(this.dir);
     for (const id of LOCAL_NODE_IDS) {
-      fs.writeFileSync(this.file(id, "properties"), nodeProperties(id, path.join(this.dir, "data", `node${id}`), this.port, secret), { mode: 0o600 });
+      fs.writeFileSync(this.file(id, "properties"), nodeProperties(id, path.join(this.dir, "data", `node${id}`), this.port, secret), {
+        mode: 0o600,
+      });
     }
     await this.formatStorage(progress);
     const toStart = LOCAL_NODE_IDS.filter((id) => this.pid(id) === undefined);
@@ -142,7 +144,9 @@ export class LocalCluster implements ClusterBackend {
     const clusterId = fs.readFileSync(idFile, "utf8").trim();
     progress(`Formatting storage for node${unformatted.length > 1 ? "s" : ""} ${unformatted.join(", ")}…`);
     await Promise.all(
-      unformatted.map((id) => this.java(["kafka.tools.StorageTool", "format", "-t", clusterId, "-c", this.file(id, "properties"), "--ignore-formatted"])),
+      unformatted.map((id) =>
+        this.java(["kafka.tools.StorageTool", "format", "-t", clusterId, "-c", this.file(id, "properties"), "--ignore-formatted"]),
+      ),
     );
   }
 
@@ -157,7 +161,9 @@ export class LocalCluster implements ClusterBackend {
     }
     const address = `127.0.0.1:${clientPort(id, this.port)}`;
     if (await canConnect(address)) {
-      throw new ClusterError(`Port ${clientPort(id, this.port)} is taken by another program. Stop it, set KAFKA_PORT to a free range, or use KAFKA_MODE=external to use that cluster.`);
+      throw new ClusterError(
+        `Port ${clientPort(id, this.port)} is taken by another program. Stop it, set KAFKA_PORT to a free range, or use KAFKA_MODE=external to use that cluster.`,
+      );
     }
     const logFile = this.file(id, "log");
     const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;

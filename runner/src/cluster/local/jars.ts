@@ -42,7 +42,9 @@ export async function requireJava(): Promise<void> {
   }
   const major = parseJavaMajor(output);
   if (major === undefined || major < 17) {
-    throw new ClusterError(`Kafka 4 brokers need Java 17 or newer; found Java ${major ?? "of unknown version"}. Install Java 17+ or use KAFKA_MODE=docker.`);
+    throw new ClusterError(
+      `Kafka 4 brokers need Java 17 or newer; found Java ${major ?? "of unknown version"}. Install Java 17+ or use KAFKA_MODE=docker.`,
+    );
   }
 }
 
