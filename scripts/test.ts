@@ -4,7 +4,7 @@
  *   4. start the course exactly as `npm start` does, on test ports (its own 3-node cluster, classroom mode,
  *      fault injection on);  5. integration, sandbox and hostile tests against it;  6. the lesson checks and
  *      learner-experience specs in Chromium through `check:lessons --base-url`;  7. stop it and prove that no
- *      Kafka JVM is left.
+ *      Kafka JVM is left;  8. the benchmark smoke run (its own cluster and runner), which must take every measurement.
  * The last line is "N passed, N failed".
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -149,6 +149,12 @@ async function main(): Promise<void> {
     if (left.length) console.error(`Kafka JVMs still running: ${left.join(", ")}`);
     else console.log("No Kafka JVM is left running.");
   }
+
+  // The benchmarks report rather than judge, but they must keep working: the smoke run takes every measurement
+  // once on its own cluster and runner, and fails only when a measurement could not be taken at all.
+  step("Benchmark smoke run (npm run bench:smoke)");
+  const bench = run(process.execPath, [path.join(root, "bench/run.ts"), "--smoke"]);
+  record("benchmark smoke run", bench.ok, bench.ok ? 1 : 0, 0);
 
   if (failures.length) console.log(`\nFailed: ${failures.join("; ")}`);
   console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
