@@ -45,11 +45,12 @@ export async function startServer(config: Config, options: { owned: boolean; pro
   const runBrokers = learner ? learner.bootstrap : cluster.bootstrap;
   const sessions = new Sessions(config.COURSE_MODE, learner ? learner.secret() : runnerSecret(config.OFFSET_HOME));
   const acls = new SessionAcls(() => cluster.bootstrap);
-  const engine = await createEngine(config, progress, { brokers: runBrokers });
+  const concurrency = config.RUN_CONCURRENCY || defaultConcurrency();
+  const engine = await createEngine(config, progress, { brokers: runBrokers, slots: concurrency + config.RUN_WARM_POOL });
   const inspector = new ClusterInspector(() => cluster.bootstrap);
   const janitor = new SessionJanitor(() => cluster.bootstrap, learner ? (prefix) => acls.revoke(prefix) : undefined);
   if (config.COURSE_MODE === "classroom") janitor.start(config.SESSION_IDLE_MINUTES);
-  const queue = new RunQueue(config.RUN_CONCURRENCY || defaultConcurrency(), config.RUN_QUEUE_LIMIT);
+  const queue = new RunQueue(concurrency, config.RUN_QUEUE_LIMIT);
   const runs = new RunManager({
     engine,
     queue,

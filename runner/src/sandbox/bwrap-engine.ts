@@ -28,12 +28,18 @@ export interface SandboxEngineOptions {
   limits: RunLimits;
   /** The bwrap binary. */
   bwrap?: string;
+  /** Sandboxes that can exist at once (concurrent runs + warm pool); sizes the process limit without cgroups. */
+  slots?: number | undefined;
+  /** Use cgroup v1 where it is writable (default true); false forces the fallback limits. */
+  cgroups?: boolean;
 }
 
 export class SandboxEngine implements Engine {
   readonly name = "sandbox" as const;
   readonly isolated = true;
   readonly cgroups: boolean;
+  /** How the resource limits are enforced here, for the start-up line. */
+  readonly limitsNote: string;
   private readonly layout: Layout;
   private readonly folder: string;
   private readonly bridge: BrokerBridge;
@@ -47,6 +53,9 @@ export class SandboxEngine implements Engine {
     this.folder = folder;
     this.limits = options.limits;
     this.cgroups = layout.cgroups !== undefined;
+    this.limitsNote = layout.cgroups
+      ? "cgroup limits on memory, processes and CPU"
+      : `no writable cgroups: memory limited by Node's heap size${layout.userProcesses ? `, processes by RLIMIT_NPROC (${layout.userProcesses} for all sandboxes)` : ""}`;
     this.bridge = new BrokerBridge(layout.bridge);
     this.pool = new WarmPool(options.warmPool, (recipe) => new SandboxProcess(this.layout, recipe));
   }
@@ -65,8 +74,23 @@ export class SandboxEngine implements Engine {
     fs.writeFileSync(hosts, "127.0.0.1 localhost\n::1 localhost\n", { mode: 0o644 });
     const node = fs.realpathSync(process.execPath);
     const nodeDir = node.startsWith("/usr/") ? undefined : path.dirname(path.dirname(node));
-    const cgroups = CgroupParent.create(`offset-${process.pid}-${path.basename(folder).split("-").pop()}`);
-    const layout: Layout = { bwrap, runtime: staged, hosts, bridge: path.join(folder, "bridge"), node, nodeDir, dropRoot, cgroups };
+    const cgroups =
+      options.cgroups === false ? undefined : CgroupParent.create(`offset-${process.pid}-${path.basename(folder).split("-").pop()}`);
+    // Without cgroups, RLIMIT_NPROC is the fallback against fork bombs. It counts every process of a user, so it
+    // only works once sandboxes run as their own user (nobody, when the runner is root), and it is shared by all
+    // of them: the budget is one run's limit times the sandboxes that can exist at once.
+    const userProcesses = !cgroups && dropRoot ? options.limits.maxProcesses * Math.max(1, options.slots ?? 4) : undefined;
+    const layout: Layout = {
+      bwrap,
+      runtime: staged,
+      hosts,
+      bridge: path.join(folder, "bridge"),
+      node,
+      nodeDir,
+      dropRoot,
+      cgroups,
+      userProcesses,
+    };
     return new SandboxEngine(layout, folder, options);
   }
 

@@ -15,6 +15,8 @@ export { EngineUnavailableError } from "./types.ts";
 export interface CreateEngineOptions {
   /** Host bootstrap servers known at start-up; given, the warm pool fills before the first run. */
   brokers?: readonly string[];
+  /** Sandboxes that can exist at once (concurrent runs + warm pool); sizes the process limit without cgroups. */
+  slots?: number;
 }
 
 export async function createEngine(config: Config, progress: Progress = () => {}, options: CreateEngineOptions = {}): Promise<Engine> {
@@ -25,7 +27,7 @@ export async function createEngine(config: Config, progress: Progress = () => {}
       return new ProcessEngine(runtime);
     case "sandbox": {
       const engine = await startSandbox(runtime, config, options);
-      progress(`Engine: sandbox (bubblewrap${engine.cgroups ? ", cgroup limits" : ", no cgroups: memory limit by Node's heap only"})`);
+      progress(`Engine: sandbox (bubblewrap, ${engine.limitsNote})`);
       return engine;
     }
     case "docker": {
@@ -41,7 +43,7 @@ export async function createEngine(config: Config, progress: Progress = () => {}
       let sandboxProblem: string;
       try {
         const engine = await startSandbox(runtime, config, options);
-        progress("Engine: sandbox (bubblewrap)");
+        progress(`Engine: sandbox (bubblewrap, ${engine.limitsNote})`);
         return engine;
       } catch (error) {
         sandboxProblem = error instanceof Error ? error.message : String(error);
@@ -72,7 +74,7 @@ export function limitsFrom(config: Config): RunLimits {
 }
 
 async function startSandbox(runtime: Runtime, config: Config, options: CreateEngineOptions): Promise<SandboxEngine> {
-  const engine = SandboxEngine.create(runtime, { warmPool: config.RUN_WARM_POOL, limits: limitsFrom(config) });
+  const engine = SandboxEngine.create(runtime, { warmPool: config.RUN_WARM_POOL, limits: limitsFrom(config), slots: options.slots });
   try {
     await engine.probe();
   } catch (error) {

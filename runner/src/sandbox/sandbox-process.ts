@@ -30,6 +30,8 @@ export interface Layout {
   /** Drop from root to SANDBOX_ID before bwrap starts (setpriv), so even an escape lands as nobody. */
   dropRoot: boolean;
   cgroups: CgroupParent | undefined;
+  /** Without cgroups: RLIMIT_NPROC for the sandbox user, shared by all sandboxes (prlimit sets it). */
+  userProcesses: number | undefined;
 }
 
 /** What a sandbox is started with before it knows which run it will serve. */
@@ -90,12 +92,15 @@ export class SandboxProcess {
   }
 }
 
-function commandLine(layout: Layout, recipe: Recipe, cgroup: RunCgroup | undefined): string[] {
+export function commandLine(layout: Layout, recipe: Recipe, cgroup: RunCgroup | undefined): string[] {
   const bwrap = [layout.bwrap, ...bwrapArgs(layout, recipe)];
   const asNobody = layout.dropRoot
     ? ["/usr/bin/setpriv", `--reuid=${SANDBOX_ID}`, `--regid=${SANDBOX_ID}`, "--clear-groups", "--", ...bwrap]
     : bwrap;
-  if (!cgroup) return asNobody;
+  if (!cgroup) {
+    // The limit is set while still root and inherited across setpriv, bwrap and everything the snippet forks.
+    return layout.userProcesses ? ["/usr/bin/prlimit", `--nproc=${layout.userProcesses}`, "--core=0", "--", ...asNobody] : asNobody;
+  }
   // The shell joins the groups itself and then execs bwrap: a process moved in after it starts would leave
   // the children it already forked outside the limits (cgroup v1 does not move children along).
   const join = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"';

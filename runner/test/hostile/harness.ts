@@ -37,11 +37,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(hostile: Partial<RunLimits> = {}): Promise<Harness> {
+export async function startHarness(hostile: Partial<RunLimits> = {}, options: { cgroups?: boolean } = {}): Promise<Harness> {
   await requireCluster();
   const limits: RunLimits = { timeoutMs: 3_000, outputBytes: 1024 * 1024, memoryMb: 256, maxProcesses: 64, ...hostile };
   const runtime = await prepareRuntime(path.join(os.tmpdir(), "offset-test-home"));
-  const engine = SandboxEngine.create(runtime, { warmPool: 0, limits });
+  const engine = SandboxEngine.create(runtime, { warmPool: 0, limits, slots: 1, ...options });
   await engine.probe();
   const managerWith = (runLimits: RunLimits) =>
     new RunManager({
