@@ -1,5 +1,5 @@
 // Check: the "dashboard" group saw the 5 new clicks and none of the 10 old ones.
-import { groupId, kafka, topic } from "lab";
+import { readTopic, topic } from "lab";
 
 const fail = (reason: string): never => {
   console.log(reason);
@@ -7,32 +7,8 @@ const fail = (reason: string): never => {
 };
 const seen = topic("dashboard-seen");
 
-const admin = kafka.admin();
-await admin.connect();
-const [end] = await admin.fetchTopicOffsets(seen).catch(() => []);
-await admin.disconnect();
-const expected = end ? Number(end.high) - Number(end.low) : 0;
-if (expected === 0) fail("The dashboard group read nothing at all.");
-
-const values: string[] = [];
-const group = groupId(`check-${Date.now()}`);
-const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 300 });
-await consumer.connect();
-await consumer.subscribe({ topic: seen, fromBeginning: true });
-await new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, 15_000);
-  void consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ message }) => {
-      values.push(message.value?.toString() ?? "");
-      if (values.length >= expected) {
-        clearTimeout(timer);
-        resolve();
-      }
-    },
-  });
-});
-await consumer.disconnect();
+const values = (await readTopic(seen).catch(() => [])).map((r) => r.value ?? "");
+if (values.length === 0) fail("The dashboard group read nothing at all.");
 
 const old = values.filter((v) => v.startsWith("old")).length;
 const fresh = values.filter((v) => v.startsWith("new")).length;

@@ -1,4 +1,4 @@
-import { groupId, kafka, topic } from "lab";
+import { kafka, readTopic, topic } from "lab";
 
 function fail(reason: string): never {
   console.log(reason);
@@ -23,30 +23,9 @@ for (const p of metadata!.partitions) {
 }
 await admin.disconnect();
 
-/** Every record of a topic as "partition/key/value", read by a throwaway group that commits nothing. */
+/** Every record of a topic as "partition/key/value". */
 async function contents(name: string): Promise<string[]> {
-  const consumer = kafka.consumer({
-    groupId: groupId(`rf3-check-${Date.now()}`),
-    sessionTimeout: 6000,
-    rebalanceTimeout: 3000,
-    heartbeatInterval: 500,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic: name, fromBeginning: true });
-  const seen: string[] = [];
-  await new Promise<void>((resolve) => {
-    let timer = setTimeout(resolve, 6000);
-    void consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        seen.push(`${partition}/${message.key}/${message.value}`);
-        clearTimeout(timer);
-        timer = setTimeout(resolve, 1500);
-      },
-    });
-  });
-  await consumer.disconnect();
-  return seen.sort();
+  return (await readTopic(name)).map((r) => `${r.partition}/${r.key}/${r.value}`).sort();
 }
 
 const [before, after] = [await contents(source), await contents(target)];

@@ -1,5 +1,5 @@
 // Reads card-payments and large-payments from the cluster and compares them.
-import { groupId, kafka, topic } from "lab";
+import { readTopic, topic } from "lab";
 
 interface Row {
   key: string | null;
@@ -7,34 +7,9 @@ interface Row {
   value: { id: string; account: string; amount: number };
 }
 
-/** Reads every record of the given topics with one throwaway consumer. */
-async function readTopics(names: string[]): Promise<Map<string, Row[]>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  let expected = 0;
-  for (const name of names) for (const p of await admin.fetchTopicOffsets(name)) expected += Number(p.high) - Number(p.low);
-  await admin.disconnect();
-  const rows = new Map<string, Row[]>(names.map((name) => [name, []]));
-  if (expected === 0) return rows;
-  const consumer = kafka.consumer({ groupId: groupId("large-payments-check") });
-  await consumer.connect();
-  await consumer.subscribe({ topics: names, fromBeginning: true });
-  let seen = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 10_000);
-    void consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ topic: name, partition, message }) => {
-        rows.get(name)!.push({ key: message.key?.toString() ?? null, partition, value: JSON.parse(String(message.value)) });
-        if (++seen === expected) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
-  });
-  await consumer.disconnect();
-  return rows;
+/** Reads every record of a topic, its value parsed as JSON. */
+async function rowsOf(name: string): Promise<Row[]> {
+  return (await readTopic(topic(name))).map((r) => ({ key: r.key, partition: r.partition, value: JSON.parse(String(r.value)) }));
 }
 
 function fail(reason: string): never {
@@ -42,9 +17,8 @@ function fail(reason: string): never {
   process.exit(1);
 }
 
-const topics = await readTopics([topic("card-payments"), topic("large-payments")]);
-const input = topics.get(topic("card-payments"))!;
-const output = topics.get(topic("large-payments"))!;
+const input = await rowsOf("card-payments");
+const output = await rowsOf("large-payments");
 const wanted = input
   .filter((r) => r.value.amount >= 100)
   .map((r) => r.value.id)

@@ -1,5 +1,5 @@
 // Reads connect-lines and connect-lines-offsets from the cluster.
-import { groupId, kafka, topic } from "lab";
+import { readTopic, topic } from "lab";
 
 const data = topic("connect-lines");
 const offsets = topic("connect-lines-offsets");
@@ -10,34 +10,11 @@ function fail(reason: string): never {
   process.exit(1);
 }
 
-const admin = kafka.admin();
-await admin.connect();
-let total = 0;
-for (const name of [data, offsets]) for (const p of await admin.fetchTopicOffsets(name)) total += Number(p.high);
-await admin.disconnect();
-
-const records = new Map<string, { key: string; value: string }[]>([
-  [data, []],
-  [offsets, []],
-]);
-const consumer = kafka.consumer({ groupId: groupId("resume-source-check") });
-await consumer.connect();
-await consumer.subscribe({ topics: [data, offsets], fromBeginning: true });
-let seen = 0;
-await new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, 10_000);
-  void consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ topic: name, message }) => {
-      records.get(name)!.push({ key: String(message.key), value: String(message.value) });
-      if (++seen === total) {
-        clearTimeout(timer);
-        resolve();
-      }
-    },
-  });
-});
-await consumer.disconnect();
+const records = new Map<string, { key: string; value: string }[]>();
+for (const name of [data, offsets]) {
+  const values = (await readTopic(name)).map((r) => ({ key: String(r.key), value: String(r.value) }));
+  records.set(name, values);
+}
 
 const lines = records.get(data)!.map((r) => r.value);
 if (lines.join("|") !== expectedLines.join("|")) {

@@ -1,5 +1,5 @@
 // Reads api-orders from the cluster: what the endpoint let through, with which keys, in which partitions.
-import { groupId, kafka, topic } from "lab";
+import { readTopic, topic } from "lab";
 
 const name = topic("api-orders");
 function fail(reason: string): never {
@@ -7,31 +7,11 @@ function fail(reason: string): never {
   process.exit(1);
 }
 
-const admin = kafka.admin();
-await admin.connect();
-const total = (await admin.fetchTopicOffsets(name)).reduce((n, p) => n + Number(p.high), 0);
-await admin.disconnect();
-
-const rows: { key: string | null; partition: number; value: { customer?: unknown; amount?: unknown } }[] = [];
-if (total > 0) {
-  const consumer = kafka.consumer({ groupId: groupId("api-orders-check") });
-  await consumer.connect();
-  await consumer.subscribe({ topic: name, fromBeginning: true });
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 10_000);
-    void consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        rows.push({ key: message.key?.toString() ?? null, partition, value: JSON.parse(String(message.value)) });
-        if (rows.length === total) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
-  });
-  await consumer.disconnect();
-}
+const rows = (await readTopic(name)).map((r) => ({
+  key: r.key,
+  partition: r.partition,
+  value: JSON.parse(String(r.value)) as { customer?: unknown; amount?: unknown },
+}));
 
 const invalid = rows.filter((r) => typeof r.value.amount !== "number");
 if (invalid.length)

@@ -1,5 +1,5 @@
 // Reads invoices and invoices-rebilled from the cluster and compares them by event time.
-import { groupId, kafka, topic } from "lab";
+import { readTopic, topic } from "lab";
 
 const invoices = topic("invoices");
 const rebilled = topic("invoices-rebilled");
@@ -8,36 +8,14 @@ function fail(reason: string): never {
   process.exit(1);
 }
 
-const admin = kafka.admin();
-await admin.connect();
-let total = 0;
-for (const name of [invoices, rebilled]) for (const p of await admin.fetchTopicOffsets(name)) total += Number(p.high);
-await admin.disconnect();
-
-const rows = new Map<string, { invoice: string; hour: number; timestamp: number }[]>([
-  [invoices, []],
-  [rebilled, []],
-]);
-const consumer = kafka.consumer({ groupId: groupId("rewind-check") });
-await consumer.connect();
-await consumer.subscribe({ topics: [invoices, rebilled], fromBeginning: true });
-let seen = 0;
-await new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, 10_000);
-  void consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ topic: name, message }) => {
-      rows
-        .get(name)!
-        .push({ ...(JSON.parse(String(message.value)) as { invoice: string; hour: number }), timestamp: Number(message.timestamp) });
-      if (++seen === total) {
-        clearTimeout(timer);
-        resolve();
-      }
-    },
-  });
-});
-await consumer.disconnect();
+const rows = new Map<string, { invoice: string; hour: number; timestamp: number }[]>();
+for (const name of [invoices, rebilled]) {
+  const values = (await readTopic(name)).map((r) => ({
+    ...(JSON.parse(String(r.value)) as { invoice: string; hour: number }),
+    timestamp: r.timestamp,
+  }));
+  rows.set(name, values);
+}
 
 const source = rows.get(invoices)!;
 const deploy = source.find((r) => r.hour === 6)?.timestamp;
