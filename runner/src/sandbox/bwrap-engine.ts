@@ -72,8 +72,7 @@ export class SandboxEngine implements Engine {
     fs.cpSync(runtime.root, staged, { recursive: true, dereference: true });
     const hosts = path.join(folder, "hosts");
     fs.writeFileSync(hosts, "127.0.0.1 localhost\n::1 localhost\n", { mode: 0o644 });
-    const node = fs.realpathSync(process.execPath);
-    const nodeDir = node.startsWith("/usr/") ? undefined : path.dirname(path.dirname(node));
+    const { node, nodeDir, nodeMount } = sandboxNode(fs.realpathSync(process.execPath), folder, dropRoot);
     const cgroups =
       options.cgroups === false ? undefined : CgroupParent.create(`offset-${process.pid}-${path.basename(folder).split("-").pop()}`);
     // Without cgroups, RLIMIT_NPROC is the fallback against fork bombs. It counts every process of a user, so it
@@ -87,6 +86,7 @@ export class SandboxEngine implements Engine {
       bridge: path.join(folder, "bridge"),
       node,
       nodeDir,
+      nodeMount,
       dropRoot,
       cgroups,
       userProcesses,
@@ -167,4 +167,47 @@ function unavailable(detail: string): EngineUnavailableError {
       "(sysctl kernel.unprivileged_userns_clone=1, or user.max_user_namespaces > 0).\n" +
       "  Or use RUNNER_ENGINE=docker, or RUNNER_ENGINE=process on a trusted single-user machine (no isolation).",
   );
+}
+
+const STAGED_NODE_MOUNT = "/run/offset-node";
+
+/**
+ * The Node binary the sandboxes run, and the folder to mount for it. Sandboxes run as nobody when the runner is
+ * root, and nobody cannot reach a Node installed under a private folder such as /root: then the binary is linked
+ * (or copied) into the engine's own world-readable folder.
+ */
+export function sandboxNode(
+  node: string,
+  folder: string,
+  dropRoot: boolean,
+): { node: string; nodeDir: string | undefined; nodeMount?: string } {
+  if (node.startsWith("/usr/")) return { node, nodeDir: undefined };
+  if (!dropRoot || readableByAll(node)) return { node, nodeDir: path.dirname(path.dirname(node)) };
+  const nodeDir = path.join(folder, "node");
+  const copy = path.join(nodeDir, "bin", "node");
+  fs.mkdirSync(path.dirname(copy), { recursive: true, mode: 0o755 });
+  try {
+    // A hard link shares the original's mode, so it only serves when the binary itself is executable by all.
+    if ((fs.statSync(node).mode & 0o005) !== 0o005) throw new Error("not executable by all");
+    fs.linkSync(node, copy);
+  } catch {
+    fs.rmSync(copy, { force: true });
+    fs.copyFileSync(node, copy);
+    fs.chmodSync(copy, 0o755);
+  }
+  // Mounted outside /tmp, which each sandbox replaces with its own empty tmpfs.
+  return { node: `${STAGED_NODE_MOUNT}/bin/node`, nodeDir, nodeMount: STAGED_NODE_MOUNT };
+}
+
+/** True when any user can execute `file`: every folder above it is searchable by others, and it is executable. */
+export function readableByAll(file: string): boolean {
+  try {
+    if ((fs.statSync(file).mode & 0o005) !== 0o005) return false;
+    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+      if ((fs.statSync(dir).mode & 0o001) === 0) return false;
+      if (dir === path.dirname(dir)) return true;
+    }
+  } catch {
+    return false;
+  }
 }

@@ -24,9 +24,11 @@ export interface Layout {
   hosts: string;
   /** The broker bridge's socket folder. */
   bridge: string;
-  /** The Node binary (its real path) and the folder to mount so it and its siblings exist inside. */
+  /** The Node binary as the sandbox sees it, and the host folder to mount so it and its siblings exist inside. */
   node: string;
   nodeDir: string | undefined;
+  /** Where `nodeDir` is mounted inside (its own path unless the binary had to be staged into the engine folder). */
+  nodeMount?: string | undefined;
   /** Drop from root to SANDBOX_ID before bwrap starts (setpriv), so even an escape lands as nobody. */
   dropRoot: boolean;
   cgroups: CgroupParent | undefined;
@@ -131,7 +133,7 @@ function bwrapArgs(layout: Layout, recipe: Recipe): string[] {
     "/usr",
     "/usr",
     ...usrLinks(),
-    ...(layout.nodeDir ? ["--ro-bind", layout.nodeDir, layout.nodeDir] : []),
+    ...(layout.nodeDir ? ["--ro-bind", layout.nodeDir, layout.nodeMount ?? layout.nodeDir] : []),
     "--ro-bind",
     layout.runtime,
     "/runtime",
