@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { persistentSecret } from "../../session/secret.ts";
 import { ClusterError } from "../types.ts";
 import { pomPath } from "./jars.ts";
 
@@ -45,10 +46,5 @@ export async function ensureAuthClasses(libs: string): Promise<string> {
 
 /** The cluster's learner secret, created on first use and readable only by this user. */
 export function learnerSecret(clusterDir: string): string {
-  const file = path.join(clusterDir, "learner-secret");
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(clusterDir, { recursive: true });
-    fs.writeFileSync(file, crypto.randomBytes(24).toString("hex"), { mode: 0o600 });
-  }
-  return fs.readFileSync(file, "utf8").trim();
+  return persistentSecret(path.join(clusterDir, "learner-secret"));
 }
