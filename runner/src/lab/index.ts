@@ -131,14 +131,22 @@ export async function freshTopic(name: string, options: TopicOptions = {}): Prom
       configEntries: Object.entries(options.configs ?? {}).map(([configName, value]) => ({ name: configName, value })),
     };
     // createTopics can race with the deletion finishing on every broker; retry briefly.
+    let create = spec;
     await waitUntil(async () => {
       try {
-        await admin.createTopics({ topics: [spec], waitForLeaders: true, timeout: 10_000 });
+        await admin.createTopics({ topics: [create], waitForLeaders: true, timeout: 10_000 });
         return true;
       } catch (error) {
         if (String(error).includes("already exists")) return false;
         // Created, but the broker asked for its leaders had not heard of it yet: the wait below covers that.
         if ((error as { type?: string }).type === "UNKNOWN_TOPIC_OR_PARTITION") return true;
+        // A stopped broker is fenced, and Kafka places no new replicas on it by default. Fault lessons create
+        // their topics with a broker down, so place the replicas by hand on every node (each is in the quorum).
+        const invalidReplication = (error as { errors?: { type?: string }[] }).errors?.some((e) => e.type === "INVALID_REPLICATION_FACTOR");
+        if (invalidReplication && options.replicationFactor === undefined && create === spec) {
+          create = await spreadOverAllNodes(spec);
+          return false;
+        }
         throw error;
       }
     }, 15_000);
@@ -240,6 +248,16 @@ export async function kafkaRequest(request: Buffer, broker?: string): Promise<Bu
 /** Asks the cluster who leads the KRaft controller quorum, and how far each voter has replicated the metadata log. */
 export async function describeQuorum(): Promise<Quorum> {
   return parseDescribeQuorum(await kafkaRequest(describeQuorumRequest()));
+}
+
+/** `spec` with its replicas placed explicitly: each partition on every node, leaders rotating. */
+async function spreadOverAllNodes(spec: ITopicConfig): Promise<ITopicConfig> {
+  const ids = (await describeQuorum()).voters.map((v) => v.id).sort((x, y) => x - y);
+  const replicaAssignment = Array.from({ length: spec.numPartitions ?? 3 }, (_, partition) => ({
+    partition,
+    replicas: ids.map((_, i) => ids[(partition + i) % ids.length]!),
+  }));
+  return { topic: spec.topic, replicaAssignment, configEntries: spec.configEntries ?? [] };
 }
 
 /** Resolves after `ms` milliseconds. */
