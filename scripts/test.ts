@@ -1,5 +1,6 @@
 /**
  * `npm test`: everything, in order, against real parts.
+ *   0. check that every test port is free (else stop at once, naming who holds it);
  *   1. type-check the runner, the site scripts and every lesson snippet;  2. build the site;  3. unit tests;
  *   4. start the course exactly as `npm start` does, on test ports (its own 3-node cluster, classroom mode,
  *      fault injection on);  5. integration, sandbox and hostile tests against it;  6. the lesson checks and
@@ -12,6 +13,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { checkLessons } from "./check-lessons.ts";
+import { describeTaken, kafkaJvms, kafkaPorts, takenPorts } from "./ports.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const TEST_PORT = Number(process.env.OFFSET_TEST_PORT ?? 4399);
@@ -90,18 +92,31 @@ async function stopCourse(child: ChildProcess): Promise<void> {
 
 /** Kafka JVMs still running with a properties file from the test cluster's folder. */
 function leftoverJvms(): number[] {
-  return fs
-    .readdirSync("/proc")
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        const cmd = fs.readFileSync(`/proc/${p}/cmdline`, "utf8");
-        return cmd.includes("kafka.Kafka") && cmd.includes(`cluster-${TEST_KAFKA_PORT}`);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  return kafkaJvms(`cluster-${TEST_KAFKA_PORT}/`);
+}
+
+/**
+ * Every port the course and its cluster will listen on must be free: otherwise the course fails to bind and the
+ * tests run against whatever answers there. Kafka JVMs of this test cluster left by an interrupted run may hold
+ * theirs: the start reclaims them (pid files). Anything else stops `npm test` here, before it starts anything.
+ */
+async function requireFreePorts(): Promise<void> {
+  const leftovers = new Set(leftoverJvms());
+  const uses = [
+    { port: TEST_PORT, role: "the course under test, OFFSET_TEST_PORT" },
+    ...kafkaPorts(TEST_KAFKA_PORT, "OFFSET_TEST_KAFKA_PORT"),
+  ];
+  const taken = await takenPorts(uses, (holder) => leftovers.has(holder.pid));
+  if (taken.length === 0) return;
+  console.error(`\n${describeTaken(taken, "npm test", "OFFSET_TEST_PORT / OFFSET_TEST_KAFKA_PORT")}`);
+  record("test ports free", false, 0, 0);
+  finish();
+}
+
+function finish(): never {
+  if (failures.length) console.log(`\nFailed: ${failures.join("; ")}`);
+  console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
+  process.exit(failures.length ? 1 : 0);
 }
 
 /** Every run starts from an empty test cluster, so topics left by an earlier run cannot change the results. */
@@ -112,6 +127,10 @@ function freshTestCluster(): void {
 }
 
 async function main(): Promise<void> {
+  step(`Test ports free on 127.0.0.1 (${TEST_PORT}; Kafka ${TEST_KAFKA_PORT}…${TEST_KAFKA_PORT + 2}, +100, +200)`);
+  await requireFreePorts();
+  console.log("All free.");
+
   step("Type-check (runner, site scripts, lesson snippets)");
   // A fresh clone has no .astro/ yet: generate the content collections' and virtual modules' types first.
   const sync = run(process.execPath, [path.join(root, "node_modules/astro/bin/astro.mjs"), "sync"]);
@@ -128,6 +147,8 @@ async function main(): Promise<void> {
   vitest("Unit tests", "unit");
 
   step(`Start the course on ${baseUrl} (Kafka on ${TEST_KAFKA_PORT}…${TEST_KAFKA_PORT + 2})`);
+  // Again: the build and the unit tests took minutes, and something may have taken a port meanwhile.
+  await requireFreePorts();
   freshTestCluster();
   let course: ChildProcess | undefined;
   try {
@@ -159,9 +180,7 @@ async function main(): Promise<void> {
   const bench = run(process.execPath, [path.join(root, "bench/run.ts"), "--smoke"]);
   record("benchmark smoke run", bench.ok, bench.ok ? 1 : 0, 0);
 
-  if (failures.length) console.log(`\nFailed: ${failures.join("; ")}`);
-  console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
-  process.exit(failures.length ? 1 : 0);
+  finish();
 }
 
 main().catch((error: unknown) => {

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { LocalCluster } from "../../runner/src/cluster/local/index.ts";
 import { LOCAL_NODE_IDS } from "../../runner/src/cluster/local/properties.ts";
+import { describeTaken, kafkaJvms, kafkaPorts, takenPorts } from "../../scripts/ports.ts";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
 
@@ -55,6 +56,19 @@ export class BenchStack {
         return [];
       }
     });
+  }
+
+  /**
+   * Why this stack cannot start, or undefined when every port it will listen on is free on 127.0.0.1. Brokers of
+   * its own cluster left by an interrupted benchmark may hold theirs: the cold start stops them (pid files).
+   */
+  async portProblem(): Promise<string | undefined> {
+    const leftovers = new Set(kafkaJvms(`${this.clusterDir}${path.sep}`));
+    const taken = await takenPorts(
+      [{ port: this.options.httpPort, role: "the benchmark's runner, BENCH_PORT" }, ...kafkaPorts(this.options.kafkaPort)],
+      (holder) => leftovers.has(holder.pid),
+    );
+    return taken.length ? describeTaken(taken, "npm run bench", "BENCH_PORT / KAFKA_PORT") : undefined;
   }
 
   get runnerPid(): number | undefined {

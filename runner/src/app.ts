@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import { ClusterError } from "./cluster/index.ts";
 import { ApiError } from "./errors.ts";
 import { clusterRoutes, healthRoutes, type ClusterRouteDeps } from "./routes/cluster.ts";
+import { originGuard } from "./routes/guard.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import type { SessionJanitor } from "./session/cleanup.ts";
@@ -26,6 +27,8 @@ export interface AppDeps extends ClusterRouteDeps {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
 
+  // Before anything else: a foreign host or a foreign page's request never reaches a route.
+  app.use("*", originGuard({ publicUrl: deps.config.PUBLIC_URL, allowedOrigins: deps.config.ALLOWED_ORIGINS }));
   app.route("/api/runs", runRoutes(deps.runs));
   app.route("/api/health", healthRoutes(deps));
   app.route("/api/cluster", clusterRoutes(deps));

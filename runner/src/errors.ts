@@ -4,7 +4,7 @@
  */
 export class ApiError extends Error {
   override readonly name = "ApiError";
-  readonly status: 400 | 403 | 404 | 409 | 413 | 429 | 503;
+  readonly status: 400 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
   readonly headers: Record<string, string>;
 
   constructor(status: ApiError["status"], message: string, headers: Record<string, string> = {}) {

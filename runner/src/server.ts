@@ -15,6 +15,8 @@ import { SessionAcls } from "./session/acls.ts";
 import { SessionJanitor } from "./session/cleanup.ts";
 import { Sessions } from "./session/index.ts";
 import { runnerSecret } from "./session/secret.ts";
+import { SESSION_TOPIC_PATTERN } from "./cluster/local/properties.ts";
+import { ShareWatcher } from "./share/watcher.ts";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
 
@@ -44,7 +46,17 @@ export async function startServer(config: Config, options: { owned: boolean; pro
   }
   const runBrokers = learner ? learner.bootstrap : cluster.bootstrap;
   const sessions = new Sessions(config.COURSE_MODE, learner ? learner.secret() : runnerSecret(config.OFFSET_HOME));
-  const acls = new SessionAcls(() => cluster.bootstrap);
+  const { limits } = config;
+  // Kafka enforces byte-rate and request quotas on each broker separately; the course's figures are a learner's
+  // whole share, so each broker gets its part. Request time is a per-broker resource (each has its own threads),
+  // and the controller mutation rate is the controller's own: those two are set as they are.
+  const perBroker = (value: number) => value / Math.max(1, cluster.bootstrap.length);
+  const acls = new SessionAcls(() => cluster.bootstrap, {
+    producer_byte_rate: perBroker(limits.produceBytesPerSec),
+    consumer_byte_rate: perBroker(limits.fetchBytesPerSec),
+    request_percentage: limits.requestPercentage,
+    controller_mutation_rate: limits.controllerMutationsPerSec,
+  });
   const concurrency = config.RUN_CONCURRENCY || defaultConcurrency();
   const engine = await createEngine(config, progress, { brokers: runBrokers, slots: concurrency + config.RUN_WARM_POOL });
   const inspector = new ClusterInspector(() => cluster.bootstrap);
@@ -73,7 +85,20 @@ export async function startServer(config: Config, options: { owned: boolean; pro
       : {}),
     exerciseCheck: exerciseCheckSource,
     touch: (session) => janitor.touch(sessions.prefix(session)),
+    labEnv: { LAB_LIMITS: JSON.stringify(limits) },
   });
+  // Enforced by the brokers up front where Kafka can (topic policy, quotas); the rest after the fact, here.
+  const sessionPattern = new RegExp(SESSION_TOPIC_PATTERN);
+  const watcher = learner
+    ? new ShareWatcher({
+        bootstrap: () => cluster.bootstrap,
+        limits,
+        sessionOf: (topic) => sessionPattern.exec(topic)?.[1],
+        deleteTopics: (topics) => janitor.deleteTopics(topics),
+        notify: (prefix, text) => runs.notify(prefix, text),
+      })
+    : undefined;
+  watcher?.start();
   const app = createApp({
     config,
     cluster,
@@ -94,6 +119,7 @@ export async function startServer(config: Config, options: { owned: boolean; pro
     engine,
     async close({ stopCluster = options.owned } = {}) {
       janitor.stop();
+      await watcher?.stop();
       const closing = new Promise<void>((resolve) => server.close(() => resolve()));
       // Open run streams would hold close() forever; the runs are being cancelled anyway.
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();

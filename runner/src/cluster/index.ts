@@ -18,7 +18,7 @@ export async function createCluster(config: Config, options: CreateClusterOption
   const mode = config.KAFKA_MODE === "auto" ? await autoMode() : config.KAFKA_MODE;
   switch (mode) {
     case "local":
-      return new LocalCluster({ home: config.OFFSET_HOME, owned: options.owned, port: config.KAFKA_PORT });
+      return new LocalCluster({ home: config.OFFSET_HOME, owned: options.owned, port: config.KAFKA_PORT, limits: config.limits });
     case "external":
       return new ExternalCluster(config.KAFKA_BROKERS ?? "");
     case "docker": {

@@ -8,6 +8,36 @@ import { z } from "zod";
 
 const onOff = z.enum(["on", "off"]);
 const positiveInt = z.coerce.number().int().positive();
+/** A limit: a whole number, 0 where the README says 0 turns it off. Unset means the course mode's default. */
+const limit = z.coerce.number().int().nonnegative().optional();
+
+/** Origins as instructors write them: comma-separated, each scheme://host[:port] with nothing after it. */
+const originList = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const origins: string[] = [];
+    for (const item of value
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      let url: URL | undefined;
+      try {
+        url = new URL(item);
+      } catch {
+        // reported below
+      }
+      if (!url || !/^https?:$/.test(url.protocol) || url.origin !== item.replace(/\/$/, "")) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${item}" is not an origin; write it as https://host or http://host:port, with no path.`,
+        });
+        continue;
+      }
+      origins.push(url.origin);
+    }
+    return origins;
+  });
 
 export const configSchema = z.object({
   /** Port for the site and the API. */
@@ -44,9 +74,103 @@ export const configSchema = z.object({
   FAULT_INJECTION: onOff.optional(),
   /** Minutes after which an idle session's topics are deleted (classroom mode). */
   SESSION_IDLE_MINUTES: positiveInt.default(60),
+  /** The address learners open, when it is not a loopback address or an IP (a host name, or a proxy in front). */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: "PUBLIC_URL must be an http(s) URL such as https://kafka.example.org" }).optional(),
+  /** Further origins whose pages may call the API (comma-separated), e.g. a proxy's public origin. */
+  ALLOWED_ORIGINS: originList,
+
+  // Each learner's share of Kafka. The brokers enforce these (topic policy, quotas); unset = the mode's default.
+  /** Partitions one topic may have. */
+  LIMIT_TOPIC_PARTITIONS: limit,
+  /** Partitions all of one classroom session's topics may hold together (0 = no limit). */
+  LIMIT_SESSION_PARTITIONS: limit,
+  /** Largest replication factor a topic may ask for. */
+  LIMIT_REPLICATION_FACTOR: limit,
+  /** Longest retention.ms a topic may set (never -1, "forever"). */
+  LIMIT_RETENTION_MS: limit,
+  /** Largest retention.bytes a topic may set per partition (never -1, "unlimited"). */
+  LIMIT_RETENTION_BYTES: limit,
+  /** Largest max.message.bytes (record batch) a topic may set. */
+  LIMIT_MESSAGE_BYTES: limit,
+  /** Disk one classroom session's topics may use, all replicas counted, in MiB; over it, its largest topics are emptied (0 = no limit). */
+  LIMIT_SESSION_DISK_MB: limit,
+  /** Produce bandwidth per classroom session, bytes/s (0 = unthrottled). */
+  QUOTA_PRODUCE_BYTES_PER_SEC: limit,
+  /** Fetch bandwidth per classroom session, bytes/s (0 = unthrottled). */
+  QUOTA_FETCH_BYTES_PER_SEC: limit,
+  /** Share of broker request-handler and network thread time per classroom session, percent of one thread (0 = unthrottled). */
+  QUOTA_REQUEST_PERCENTAGE: limit,
+  /** Partitions per second a classroom session may create or delete (controller mutation rate; 0 = unthrottled). */
+  QUOTA_CONTROLLER_MUTATIONS_PER_SEC: limit,
 });
 
-export type Config = z.infer<typeof configSchema> & { faultInjection: boolean };
+/** Each learner's share of the cluster, after the course mode's defaults are applied (see README "Limits"). */
+export interface KafkaLimits {
+  topicPartitions: number;
+  sessionPartitions: number;
+  replicationFactor: number;
+  retentionMs: number;
+  retentionBytes: number;
+  messageBytes: number;
+  sessionDiskMb: number;
+  produceBytesPerSec: number;
+  fetchBytesPerSec: number;
+  requestPercentage: number;
+  controllerMutationsPerSec: number;
+}
+
+const DAY_MS = 86_400_000;
+const MIB = 1024 * 1024;
+
+/**
+ * Defaults. Classroom: sized so 60 learners share one 8-core server; a learner who works through every lesson
+ * holds about 140 partitions. Single: one learner has the cluster to themselves, so only what protects the
+ * machine itself applies, and no quotas.
+ */
+export const LIMIT_DEFAULTS: Record<"single" | "classroom", KafkaLimits> = {
+  classroom: {
+    topicPartitions: 12,
+    sessionPartitions: 160,
+    replicationFactor: 3,
+    retentionMs: 7 * DAY_MS,
+    retentionBytes: 256 * MIB,
+    messageBytes: MIB + 12,
+    sessionDiskMb: 300,
+    produceBytesPerSec: 2 * MIB,
+    fetchBytesPerSec: 4 * MIB,
+    requestPercentage: 50,
+    controllerMutationsPerSec: 20,
+  },
+  single: {
+    topicPartitions: 64,
+    sessionPartitions: 0,
+    replicationFactor: 3,
+    retentionMs: 30 * DAY_MS,
+    retentionBytes: 4096 * MIB,
+    messageBytes: 8 * MIB,
+    sessionDiskMb: 0,
+    produceBytesPerSec: 0,
+    fetchBytesPerSec: 0,
+    requestPercentage: 0,
+    controllerMutationsPerSec: 0,
+  },
+};
+
+const LIMIT_VARIABLES: Record<keyof KafkaLimits, keyof z.infer<typeof configSchema>> = {
+  topicPartitions: "LIMIT_TOPIC_PARTITIONS",
+  sessionPartitions: "LIMIT_SESSION_PARTITIONS",
+  replicationFactor: "LIMIT_REPLICATION_FACTOR",
+  retentionMs: "LIMIT_RETENTION_MS",
+  retentionBytes: "LIMIT_RETENTION_BYTES",
+  messageBytes: "LIMIT_MESSAGE_BYTES",
+  sessionDiskMb: "LIMIT_SESSION_DISK_MB",
+  produceBytesPerSec: "QUOTA_PRODUCE_BYTES_PER_SEC",
+  fetchBytesPerSec: "QUOTA_FETCH_BYTES_PER_SEC",
+  requestPercentage: "QUOTA_REQUEST_PERCENTAGE",
+  controllerMutationsPerSec: "QUOTA_CONTROLLER_MUTATIONS_PER_SEC",
+};
+
+export type Config = z.infer<typeof configSchema> & { faultInjection: boolean; limits: KafkaLimits };
 
 /** Parses the environment; throws one error naming every variable to fix. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -60,5 +184,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error("Invalid configuration: KAFKA_MODE=external needs KAFKA_BROKERS, e.g. KAFKA_BROKERS=host1:9092,host2:9092");
   }
   const faultInjection = (config.FAULT_INJECTION ?? (config.COURSE_MODE === "single" ? "on" : "off")) === "on";
-  return { ...config, faultInjection };
+  const defaults = LIMIT_DEFAULTS[config.COURSE_MODE];
+  const limits = Object.fromEntries(
+    Object.entries(LIMIT_VARIABLES).map(([key, variable]) => [
+      key,
+      (config[variable] as number | undefined) ?? defaults[key as keyof KafkaLimits],
+    ]),
+  ) as unknown as KafkaLimits;
+  const zeroes = (["topicPartitions", "replicationFactor", "retentionMs", "retentionBytes", "messageBytes"] as const).filter(
+    (k) => limits[k] === 0,
+  );
+  if (zeroes.length) {
+    throw new Error(
+      `Invalid configuration: ${zeroes.map((k) => LIMIT_VARIABLES[k]).join(", ")} cannot be 0 (a topic needs at least one partition, one replica, some retention and room for a record).`,
+    );
+  }
+  return { ...config, faultInjection, limits };
 }

@@ -3,6 +3,7 @@
  * It hands the learner a kafkajs client for the course's cluster and names that belong to their session,
  * and reports where records land so the page can draw it.
  */
+import "./broker-messages.ts";
 import { describeQuorumRequest, parseDescribeQuorum, type Quorum } from "./quorum.ts";
 import { sendRaw } from "./raw-request.ts";
 

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { ApiError } from "../errors.ts";
+import { requireJson } from "./guard.ts";
 import { MAX_CODE_BYTES, runRequestSchema } from "../protocol/index.ts";
 import type { RunManager } from "../runs/manager.ts";
 import { sessionOf } from "../session/index.ts";
@@ -9,7 +10,7 @@ import { sessionOf } from "../session/index.ts";
 export function runRoutes(runs: RunManager): Hono {
   const app = new Hono();
 
-  app.post("/", async (c) => {
+  app.post("/", requireJson(), async (c) => {
     const raw = await c.req.text();
     if (Buffer.byteLength(raw) > MAX_CODE_BYTES + 4096) {
       throw new ApiError(413, `The code is too long: the limit is ${MAX_CODE_BYTES / 1024} KB.`);

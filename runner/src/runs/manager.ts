@@ -24,7 +24,12 @@ export interface RunManagerOptions {
   exerciseCheck(id: string): Promise<string | undefined>;
   /** Called when a session runs code (idle-topic cleanup keys off it). */
   touch?(session: string): void;
+  /** Environment every run gets (the course's limits, so `lab` can explain a throttled request). */
+  labEnv?: Record<string, string>;
 }
+
+/** Notices kept for a session that is not running anything right now (the oldest are dropped). */
+const MAX_PENDING_NOTICES = 10;
 
 export interface Run {
   id: string;
@@ -34,6 +39,9 @@ export interface Run {
 
 export class RunManager {
   private readonly active = new Map<string, Run>();
+  /** Runs executing now, per LAB_SESSION value, so a notice reaches the learner while they watch. */
+  private readonly executing = new Map<string, Set<Channel<RunEvent>>>();
+  private readonly pendingNotices = new Map<string, string[]>();
   private readonly options: RunManagerOptions;
 
   constructor(options: RunManagerOptions) {
@@ -80,6 +88,21 @@ export class RunManager {
     return run;
   }
 
+  /**
+   * Tells a session's learner something the runner did to their topics (a limit enforced after the fact): in the
+   * output of their running snippets, or at the start of their next run.
+   */
+  notify(labSession: string, text: string): void {
+    const line = { event: "stderr" as const, data: { text: `[offset] ${text}\n` } };
+    const running = this.executing.get(labSession);
+    if (running?.size) {
+      for (const events of running) events.push(line);
+      return;
+    }
+    const pending = [...(this.pendingNotices.get(labSession) ?? []), text].slice(-MAX_PENDING_NOTICES);
+    this.pendingNotices.set(labSession, pending);
+  }
+
   /** Cancels a queued or running run; false when no such run exists. */
   cancel(id: string): boolean {
     const run = this.active.get(id);
@@ -92,12 +115,22 @@ export class RunManager {
     const startedAt = performance.now();
     this.options.touch?.(session);
     events.push({ event: "start", data: { runId: id, engine: engine.name } });
-    const result = await this.runCode(request.code, session, events, signal);
-    if (request.exercise && result.reason === "ok") await this.check(request.exercise, session, events, signal);
-    events.push({
-      event: "end",
-      data: { exitCode: result.exitCode, reason: result.reason, durationMs: Math.round(performance.now() - startedAt) },
-    });
+    const labSession = this.options.labSession(session);
+    for (const text of this.pendingNotices.get(labSession) ?? []) events.push({ event: "stderr", data: { text: `[offset] ${text}\n` } });
+    this.pendingNotices.delete(labSession);
+    const running = this.executing.get(labSession) ?? new Set();
+    this.executing.set(labSession, running.add(events));
+    try {
+      const result = await this.runCode(request.code, session, events, signal);
+      if (request.exercise && result.reason === "ok") await this.check(request.exercise, session, events, signal);
+      events.push({
+        event: "end",
+        data: { exitCode: result.exitCode, reason: result.reason, durationMs: Math.round(performance.now() - startedAt) },
+      });
+    } finally {
+      running.delete(events);
+      if (!running.size) this.executing.delete(labSession);
+    }
   }
 
   private async runCode(
@@ -131,6 +164,7 @@ export class RunManager {
       env: {
         LAB_BROKERS: this.options.engine.brokersFor(this.options.brokers()).join(","),
         LAB_SESSION: labSession,
+        ...this.options.labEnv,
         ...extraEnv,
       },
       limits: this.options.limits,

@@ -3,7 +3,8 @@
  * - Namespaces: user, pid, ipc, uts, net, cgroup. Inside, the snippet is uid 65534 with no capabilities.
  * - Filesystem: read-only /usr, Node and the runtime; tmpfs /tmp and home; no host /etc but a hosts file.
  * - Network: loopback only. 127.0.0.1:<broker port> leads through a unix socket to that broker, and nowhere else.
- * - Limits: memory, processes and one CPU core per sandbox (cgroup v1); wall clock and output cap (supervise.ts).
+ * - Limits: memory, processes and one CPU core per sandbox (cgroup v1, or a delegated cgroup v2 subtree); wall
+ *   clock and output cap (supervise.ts).
  *
  * How hostile snippets end (runner/test/hostile): reading host files or env, writing outside /tmp and reaching
  * other ports end "ok" with the access denied; a memory bomb ends "killed"; a loop or a sleep ends "timeout"; a
@@ -13,7 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { BrokerBridge, parseBroker } from "./broker-bridge.ts";
-import { CgroupParent } from "./cgroup.ts";
+import { CgroupParent, type Controller } from "./cgroup.ts";
 import { requestLine } from "./process-engine.ts";
 import type { Runtime } from "./runtime.ts";
 import { SandboxProcess, type Layout, type Recipe } from "./sandbox-process.ts";
@@ -30,7 +31,7 @@ export interface SandboxEngineOptions {
   bwrap?: string;
   /** Sandboxes that can exist at once (concurrent runs + warm pool); sizes the process limit without cgroups. */
   slots?: number | undefined;
-  /** Use cgroup v1 where it is writable (default true); false forces the fallback limits. */
+  /** Use cgroups (v1, or v2 with a delegated subtree) where writable (default true); false forces the fallback limits. */
   cgroups?: boolean;
 }
 
@@ -53,9 +54,7 @@ export class SandboxEngine implements Engine {
     this.folder = folder;
     this.limits = options.limits;
     this.cgroups = layout.cgroups !== undefined;
-    this.limitsNote = layout.cgroups
-      ? "cgroup limits on memory, processes and CPU"
-      : `no writable cgroups: memory limited by Node's heap size${layout.userProcesses ? `, processes by RLIMIT_NPROC (${layout.userProcesses} for all sandboxes)` : ""}`;
+    this.limitsNote = limitsNote(layout);
     this.bridge = new BrokerBridge(layout.bridge);
     this.pool = new WarmPool(options.warmPool, (recipe) => new SandboxProcess(this.layout, recipe));
   }
@@ -75,10 +74,12 @@ export class SandboxEngine implements Engine {
     const { node, nodeDir, nodeMount } = sandboxNode(fs.realpathSync(process.execPath), folder, dropRoot);
     const cgroups =
       options.cgroups === false ? undefined : CgroupParent.create(`offset-${process.pid}-${path.basename(folder).split("-").pop()}`);
-    // Without cgroups, RLIMIT_NPROC is the fallback against fork bombs. It counts every process of a user, so it
-    // only works once sandboxes run as their own user (nobody, when the runner is root), and it is shared by all
-    // of them: the budget is one run's limit times the sandboxes that can exist at once.
-    const userProcesses = !cgroups && dropRoot ? options.limits.maxProcesses * Math.max(1, options.slots ?? 4) : undefined;
+    // Without a pids cgroup (none at all, or a v2 group not given the controller), RLIMIT_NPROC is the fallback
+    // against fork bombs. It counts every process of a user, so it only works once sandboxes run as their own user
+    // (nobody, when the runner is root), and it is shared by all of them: the budget is one run's limit times the
+    // sandboxes that can exist at once.
+    const userProcesses =
+      !cgroups?.controllers.includes("pids") && dropRoot ? options.limits.maxProcesses * Math.max(1, options.slots ?? 4) : undefined;
     const layout: Layout = {
       bwrap,
       runtime: staged,
@@ -158,6 +159,21 @@ export class SandboxEngine implements Engine {
       .filter((port) => this.bridge.ports.includes(port));
     return { brokers, ports, limits: { memoryMb: limits.memoryMb, maxProcesses: limits.maxProcesses } };
   }
+}
+
+/** How the resource limits are enforced, in the words of the start-up line. */
+function limitsNote(layout: Layout): string {
+  const nproc = layout.userProcesses ? `processes by RLIMIT_NPROC (${layout.userProcesses} for all sandboxes)` : undefined;
+  if (!layout.cgroups) return `no writable cgroups: memory limited by Node's heap size${nproc ? `, ${nproc}` : ""}`;
+  const { version, controllers } = layout.cgroups;
+  const missing = (controller: Controller) => !controllers.includes(controller);
+  return [
+    `cgroup v${version} limits (${controllers.join(", ")})`,
+    missing("memory") ? "memory limited by Node's heap size" : undefined,
+    missing("pids") ? nproc : undefined,
+  ]
+    .filter(Boolean)
+    .join(", ");
 }
 
 function unavailable(detail: string): EngineUnavailableError {

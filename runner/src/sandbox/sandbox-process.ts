@@ -32,7 +32,7 @@ export interface Layout {
   /** Drop from root to SANDBOX_ID before bwrap starts (setpriv), so even an escape lands as nobody. */
   dropRoot: boolean;
   cgroups: CgroupParent | undefined;
-  /** Without cgroups: RLIMIT_NPROC for the sandbox user, shared by all sandboxes (prlimit sets it). */
+  /** Without a pids cgroup: RLIMIT_NPROC for the sandbox user, shared by all sandboxes (prlimit sets it). */
   userProcesses: number | undefined;
 }
 
@@ -99,14 +99,13 @@ export function commandLine(layout: Layout, recipe: Recipe, cgroup: RunCgroup | 
   const asNobody = layout.dropRoot
     ? ["/usr/bin/setpriv", `--reuid=${SANDBOX_ID}`, `--regid=${SANDBOX_ID}`, "--clear-groups", "--", ...bwrap]
     : bwrap;
-  if (!cgroup) {
-    // The limit is set while still root and inherited across setpriv, bwrap and everything the snippet forks.
-    return layout.userProcesses ? ["/usr/bin/prlimit", `--nproc=${layout.userProcesses}`, "--core=0", "--", ...asNobody] : asNobody;
-  }
-  // The shell joins the groups itself and then execs bwrap: a process moved in after it starts would leave
-  // the children it already forked outside the limits (cgroup v1 does not move children along).
+  // The limit is set while still root and inherited across setpriv, bwrap and everything the snippet forks.
+  const limited = layout.userProcesses ? ["/usr/bin/prlimit", `--nproc=${layout.userProcesses}`, "--core=0", "--", ...asNobody] : asNobody;
+  if (!cgroup) return limited;
+  // The shell joins the groups itself and then execs the rest: a process moved in after it starts would leave
+  // the children it already forked outside the limits (neither cgroup v1 nor v2 moves children along).
   const join = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"';
-  return ["/bin/sh", "-c", join, "sh", ...cgroup.procsFiles(), "--", ...asNobody];
+  return ["/bin/sh", "-c", join, "sh", ...cgroup.procsFiles(), "--", ...limited];
 }
 
 function bwrapArgs(layout: Layout, recipe: Recipe): string[] {

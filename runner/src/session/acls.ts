@@ -1,10 +1,14 @@
 /**
  * Grants each classroom session its Kafka permissions on first use: everything on topics, groups and
  * transactional ids that start with its prefix, and the few cluster-wide operations lessons need. Nothing else:
- * another session's topics are invisible and unreadable to it.
+ * another session's topics are invisible and unreadable to it. The same step sets the session's client quotas,
+ * and the first run waits until every broker's authorizer holds the new ACLs, so it never meets a broker that
+ * has not heard of them yet.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import "../cluster/tolerant-metadata.ts";
 import kafkajs, { type AclEntry } from "kafkajs";
+import { alterUserQuotas, countAcls, type QuotaKey } from "../share/wire.ts";
 
 // kafkajs is CommonJS and Node's ESM loader cannot see these enums as named exports; read them off the module.
 const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } = kafkajs;
@@ -39,12 +43,20 @@ export function sessionAcls(prefix: string): AclEntry[] {
   return [...named, ...cluster];
 }
 
+/** A session's client quotas; a key left out (or 0 in config) is unthrottled. */
+export type SessionQuotas = Partial<Record<QuotaKey, number>>;
+
+/** How long a first run waits for its ACLs to reach every broker before it is told to try again. */
+const PROPAGATION_TIMEOUT_MS = 20_000;
+
 export class SessionAcls {
   private readonly granted = new Map<string, Promise<void>>();
   private readonly bootstrap: () => readonly string[];
+  private readonly quotas: SessionQuotas;
 
-  constructor(bootstrap: () => readonly string[]) {
+  constructor(bootstrap: () => readonly string[], quotas: SessionQuotas = {}) {
     this.bootstrap = bootstrap;
+    this.quotas = Object.fromEntries(Object.entries(quotas).filter(([, v]) => v !== undefined && v > 0));
   }
 
   // A broker that just stopped can leave the quorum mid-election for a few seconds; ride that out.
@@ -61,19 +73,60 @@ export class SessionAcls {
   ensure(prefix: string): Promise<void> {
     let pending = this.granted.get(prefix);
     if (!pending) {
-      pending = this.withAdmin((admin) => admin.createAcls({ acl: sessionAcls(prefix) }).then(() => undefined));
+      pending = this.grant(prefix);
       pending.catch(() => this.granted.delete(prefix));
       this.granted.set(prefix, pending);
     }
     return pending;
   }
 
-  /** Removes the session's ACLs (when its topics are purged). */
+  private async grant(prefix: string): Promise<void> {
+    const acls = sessionAcls(prefix);
+    await this.withAdmin((admin) => admin.createAcls({ acl: acls }));
+    if (Object.keys(this.quotas).length) await this.anyBroker((broker) => alterUserQuotas(broker, prefix, this.quotas));
+    await this.propagated(`User:${prefix}`, acls.length);
+  }
+
+  /** Resolves once every broker's authorizer lists `expected` ACLs for `principal` (brokers that are down are skipped). */
+  private async propagated(principal: string, expected: number): Promise<void> {
+    const deadline = Date.now() + PROPAGATION_TIMEOUT_MS;
+    const waiting = new Set(this.bootstrap());
+    while (waiting.size) {
+      for (const broker of [...waiting]) {
+        const count = await countAcls(broker, principal).catch((error: NodeJS.ErrnoException) =>
+          // A stopped broker refuses the connection; it reloads every ACL from the metadata log when it starts.
+          error.code === "ECONNREFUSED" ? expected : -1,
+        );
+        if (count >= expected) waiting.delete(broker);
+      }
+      if (!waiting.size) return;
+      if (Date.now() > deadline) {
+        throw new Error(`the brokers ${[...waiting].join(", ")} have not received your session's permissions yet`);
+      }
+      await sleep(100);
+    }
+  }
+
+  private async anyBroker<T>(work: (broker: string) => Promise<T>): Promise<T> {
+    let last: unknown;
+    for (const broker of this.bootstrap()) {
+      try {
+        return await work(broker);
+      } catch (error) {
+        last = error;
+      }
+    }
+    throw last;
+  }
+
+  /** Removes the session's ACLs and quotas (when its topics are purged). */
   async revoke(prefix: string): Promise<void> {
     this.granted.delete(prefix);
     await this.withAdmin(async (admin) => {
       await admin.deleteAcls({ filters: sessionAcls(prefix) });
     });
+    const keys = Object.keys(this.quotas) as QuotaKey[];
+    if (keys.length) await this.anyBroker((broker) => alterUserQuotas(broker, prefix, Object.fromEntries(keys.map((k) => [k, null]))));
   }
 
   private async withAdmin<T>(work: (admin: ReturnType<Kafka["admin"]>) => Promise<T>): Promise<T> {

@@ -22,8 +22,7 @@ export class SessionJanitor {
     if (prefix) this.lastSeen.set(prefix, Date.now());
   }
 
-  /** Deletes every topic and group whose name starts with `${prefix}.`; returns what was deleted. */
-  async purge(prefix: string): Promise<{ topics: string[]; groups: string[] }> {
+  private async withAdmin<T>(work: (admin: ReturnType<Kafka["admin"]>) => Promise<T>): Promise<T> {
     const kafka = new Kafka({
       clientId: "offset-janitor",
       brokers: [...this.bootstrap()],
@@ -33,6 +32,15 @@ export class SessionJanitor {
     const admin = kafka.admin();
     await admin.connect();
     try {
+      return await work(admin);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Deletes every topic and group whose name starts with `${prefix}.`; returns what was deleted. */
+  async purge(prefix: string): Promise<{ topics: string[]; groups: string[] }> {
+    return this.withAdmin(async (admin) => {
       const mine = (name: string) => name.startsWith(`${prefix}.`);
       const topics = (await admin.listTopics()).filter(mine);
       const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter(mine);
@@ -41,9 +49,12 @@ export class SessionJanitor {
       await this.revoke?.(prefix);
       this.lastSeen.delete(prefix);
       return { topics, groups };
-    } finally {
-      await admin.disconnect();
-    }
+    });
+  }
+
+  /** Deletes the named topics (a session over one of its limits). */
+  async deleteTopics(topics: string[]): Promise<void> {
+    await this.withAdmin((admin) => admin.deleteTopics({ topics, timeout: 15_000 }));
   }
 
   /** Starts purging sessions idle for longer than `idleMinutes`, checking once a minute. */

@@ -5,7 +5,13 @@
  */
 import type { typescriptDefaults as Defaults } from "monaco-editor/languages/features/typescript/register";
 import kafkajsTypes from "kafkajs/types/index.d.ts?raw";
-import labSource from "../../../runner/src/lab/index.ts?raw";
+
+/** Every file of the lab module, so the editor resolves its own imports (quorum, raw requests) as the runner does. */
+const labFiles = import.meta.glob<string>(["../../../runner/src/lab/*.ts", "!../../../runner/src/lab/*.test.ts"], {
+  query: "?raw",
+  import: "default",
+  eager: true,
+});
 import { nodeGlobals } from "./node-globals.ts";
 
 /** ESNext modules with top-level await, strict, and no DOM: snippets run in Node. */
@@ -25,6 +31,8 @@ export function configureTypeScript(defaults: typeof Defaults): void {
   defaults.setEagerModelSync(true);
   // kafkajs references @types/node, which the editor does not load; node-globals stands in for it.
   defaults.addExtraLib(kafkajsTypes.replace(/^\/\/\/ <reference types="node" \/>\s*$/m, ""), "file:///node_modules/kafkajs/index.d.ts");
-  defaults.addExtraLib(labSource, "file:///node_modules/lab/index.ts");
+  for (const [file, source] of Object.entries(labFiles)) {
+    defaults.addExtraLib(source, `file:///node_modules/lab/${file.slice(file.lastIndexOf("/") + 1)}`);
+  }
   defaults.addExtraLib(nodeGlobals, "file:///node_modules/@types/offset-node/index.d.ts");
 }

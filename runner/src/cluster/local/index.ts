@@ -8,10 +8,18 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { canConnect, waitFor } from "../probe.ts";
 import { ClusterError, type BrokerStatus, type ClusterBackend, type Progress } from "../types.ts";
-import { ensureAuthClasses, learnerSecret } from "./auth.ts";
+import { ensurePlugin, learnerSecret } from "./plugin.ts";
 import { ensureJars, requireJava } from "./jars.ts";
 import { isOurNode, livePid, terminate } from "./pid-files.ts";
-import { DEFAULT_KAFKA_PORT, LOCAL_NODE_IDS, clientPort, learnerPort, log4jYaml, nodeProperties } from "./properties.ts";
+import {
+  DEFAULT_KAFKA_PORT,
+  LOCAL_NODE_IDS,
+  clientPort,
+  learnerPort,
+  log4jYaml,
+  nodeProperties,
+  type TopicPolicyLimits,
+} from "./properties.ts";
 
 const execFileAsync = promisify(execFile);
 const READY_TIMEOUT_MS = 180_000;
@@ -29,6 +37,8 @@ export interface LocalClusterOptions {
   heapMb?: number;
   /** Client port of broker 1 (KAFKA_PORT). */
   port?: number;
+  /** The course's topic policy (partitions, replication, retention, batch size); omitted, none is installed. */
+  limits?: TopicPolicyLimits | undefined;
 }
 
 export class LocalCluster implements ClusterBackend {
@@ -40,7 +50,7 @@ export class LocalCluster implements ClusterBackend {
   private readonly port: number;
   private guardian: ChildProcess | undefined;
   private libs: string | undefined;
-  private authClasses: string | undefined;
+  private pluginClasses: string | undefined;
   /** Nodes this instance started (an owner stops only these). */
   private readonly startedHere = new Set<number>();
   private readonly options: LocalClusterOptions;
@@ -66,14 +76,22 @@ export class LocalCluster implements ClusterBackend {
   async up(progress: Progress = () => {}): Promise<void> {
     await requireJava();
     this.libs = await ensureJars(this.options.home, progress);
-    this.authClasses = await ensureAuthClasses(this.libs);
+    this.pluginClasses = (await ensurePlugin(this.libs)).classes;
     fs.mkdirSync(path.join(this.dir, "logs"), { recursive: true });
     fs.writeFileSync(path.join(this.dir, "log4j2.yaml"), log4jYaml);
     const secret = learnerSecret(this.dir);
     for (const id of LOCAL_NODE_IDS) {
-      fs.writeFileSync(this.file(id, "properties"), nodeProperties(id, path.join(this.dir, "data", `node${id}`), this.port, secret), {
-        mode: 0o600,
-      });
+      fs.writeFileSync(
+        this.file(id, "properties"),
+        nodeProperties(id, path.join(this.dir, "data", `node${id}`), {
+          base: this.port,
+          learnerSecret: secret,
+          limits: this.options.limits,
+        }),
+        {
+          mode: 0o600,
+        },
+      );
     }
     await this.formatStorage(progress);
     const toStart = LOCAL_NODE_IDS.filter((id) => this.pid(id) === undefined);
@@ -122,7 +140,7 @@ export class LocalCluster implements ClusterBackend {
   async startBroker(id: number, progress: Progress = () => {}): Promise<void> {
     this.requireNode(id);
     this.libs ??= await ensureJars(this.options.home, progress);
-    this.authClasses ??= await ensureAuthClasses(this.libs);
+    this.pluginClasses ??= (await ensurePlugin(this.libs)).classes;
     await this.startNode(id, progress);
   }
 
@@ -151,7 +169,13 @@ export class LocalCluster implements ClusterBackend {
   }
 
   private java(args: string[]): Promise<{ stdout: string }> {
-    return execFileAsync("java", ["-cp", `${this.libs}/*`, `-Dlog4j2.configurationFile=${path.join(this.dir, "log4j2.yaml")}`, ...args]);
+    // The plugin's classes too: the storage tool validates server.properties, which names the policy class.
+    return execFileAsync("java", [
+      "-cp",
+      `${this.libs}/*:${this.pluginClasses}`,
+      `-Dlog4j2.configurationFile=${path.join(this.dir, "log4j2.yaml")}`,
+      ...args,
+    ]);
   }
 
   private async startNode(id: number, progress: Progress): Promise<void> {
@@ -181,7 +205,7 @@ export class LocalCluster implements ClusterBackend {
         `-Dkafka.logs.dir=${path.join(this.dir, "logs")}`,
         `-Dlog4j2.configurationFile=${path.join(this.dir, "log4j2.yaml")}`,
         "-cp",
-        `${this.libs}/*:${this.authClasses}`,
+        `${this.libs}/*:${this.pluginClasses}`,
         "kafka.Kafka",
         this.file(id, "properties"),
       ],

@@ -20,7 +20,7 @@ describe("local node properties", () => {
     expect(clientPort(1, 29092)).toBe(29092);
     expect(clientPort(3, 29092)).toBe(29094);
     expect(controllerPort(3, 29092)).toBe(29194);
-    expect(nodeProperties(1, "/d", 29092)).toContain("listeners=PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:29192");
+    expect(nodeProperties(1, "/d", { base: 29092 })).toContain("listeners=PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:29192");
   });
 });
 
@@ -30,5 +30,25 @@ describe("parseJavaMajor", () => {
     expect(parseJavaMajor('openjdk version "21" 2023-09-19')).toBe(21);
     expect(parseJavaMajor('java version "1.8.0_392"')).toBe(8);
     expect(parseJavaMajor("nonsense")).toBeUndefined();
+  });
+});
+
+describe("the course's topic policy", () => {
+  it("is installed on every node with the limits, and counts sessions through the plaintext listeners", () => {
+    const props = nodeProperties(1, "/d", {
+      base: 29092,
+      limits: { topicPartitions: 12, sessionPartitions: 160, replicationFactor: 3, retentionMs: 1, retentionBytes: 2, messageBytes: 3 },
+    });
+    expect(props).toContain("create.topic.policy.class.name=dev.offset.kafka.CoursePolicy");
+    expect(props).toContain("alter.config.policy.class.name=dev.offset.kafka.CoursePolicy");
+    expect(props).toContain("offset.policy.topic.partitions.max=12");
+    expect(props).toContain("offset.policy.session.partitions.max=160");
+    expect(props).toContain("offset.policy.bootstrap=127.0.0.1:29092,127.0.0.1:29093,127.0.0.1:29094");
+    // No backslash: server.properties would eat it.
+    expect(props).toContain("offset.policy.session.pattern=^(s-[0-9a-f]{12})[.]");
+  });
+
+  it("is absent when no limits are given", () => {
+    expect(nodeProperties(1, "/d")).not.toContain("policy");
   });
 });

@@ -13,14 +13,56 @@ export const controllerPort = (id: number, base = DEFAULT_KAFKA_PORT): number =>
 /** Learner (SASL) port of node `id`: 200 above its client port. Sandboxes reach only these. */
 export const learnerPort = (id: number, base = DEFAULT_KAFKA_PORT): number => base + 200 + id - 1;
 
-/** Class that checks learner logins (runner/kafka/auth). */
+/** Class that checks learner logins (runner/kafka/plugin). */
 export const LEARNER_AUTH_CLASS = "dev.offset.kafka.SessionPlainCallbackHandler";
+/** Class that holds every topic to the course's limits (runner/kafka/plugin). */
+export const COURSE_POLICY_CLASS = "dev.offset.kafka.CoursePolicy";
+
+/** The topic-policy part of each learner's share (see runner/src/config, `KafkaLimits`). */
+export interface TopicPolicyLimits {
+  topicPartitions: number;
+  sessionPartitions: number;
+  replicationFactor: number;
+  retentionMs: number;
+  retentionBytes: number;
+  messageBytes: number;
+}
+
+/** Classroom session prefixes as the policy sees them (runner/src/session: "s-" and 12 hex digits, then "."). */
+export const SESSION_TOPIC_PATTERN = "^(s-[0-9a-f]{12})[.]";
 
 /**
- * Renders server.properties for node `id` with its data in `dataDir`. `learnerSecret` keys the learner
- * listener's logins (see runner/kafka/auth and runner/src/session/access.ts).
+ * The broker settings that install the course's topic policy: the same plugin checks CreateTopics and
+ * AlterConfigs on the controller, and counts a session's partitions through `bootstrap` (a listener whose
+ * principal may describe every topic).
  */
-export function nodeProperties(id: number, dataDir: string, base = DEFAULT_KAFKA_PORT, learnerSecret = "unset"): string {
+export function policyProperties(limits: TopicPolicyLimits, bootstrap: readonly string[]): Record<string, string | number> {
+  return {
+    "create.topic.policy.class.name": COURSE_POLICY_CLASS,
+    "alter.config.policy.class.name": COURSE_POLICY_CLASS,
+    "offset.policy.topic.partitions.max": limits.topicPartitions,
+    "offset.policy.session.partitions.max": limits.sessionPartitions,
+    "offset.policy.replication.factor.max": limits.replicationFactor,
+    "offset.policy.retention.ms.max": limits.retentionMs,
+    "offset.policy.retention.bytes.max": limits.retentionBytes,
+    "offset.policy.message.bytes.max": limits.messageBytes,
+    "offset.policy.session.pattern": SESSION_TOPIC_PATTERN,
+    "offset.policy.bootstrap": bootstrap.join(","),
+  };
+}
+
+export interface NodeOptions {
+  /** Client port of broker 1. */
+  base?: number;
+  /** Keys the learner listener's logins (see runner/kafka/plugin and runner/src/session/index.ts). */
+  learnerSecret?: string;
+  /** The topic policy's limits; omitted, the nodes run without a policy. */
+  limits?: TopicPolicyLimits | undefined;
+}
+
+/** Renders server.properties for node `id` with its data in `dataDir`. */
+export function nodeProperties(id: number, dataDir: string, options: NodeOptions = {}): string {
+  const { base = DEFAULT_KAFKA_PORT, learnerSecret = "unset", limits } = options;
   const voters = LOCAL_NODE_IDS.map((n) => `${n}@127.0.0.1:${controllerPort(n, base)}`).join(",");
   const lines: Record<string, string | number> = {
     "process.roles": "broker,controller",
@@ -58,6 +100,12 @@ export function nodeProperties(id: number, dataDir: string, base = DEFAULT_KAFKA
     "num.network.threads": 2,
     "num.io.threads": 2,
     "log.cleaner.dedupe.buffer.size": 8 * 1024 * 1024,
+    ...(limits
+      ? policyProperties(
+          limits,
+          LOCAL_NODE_IDS.map((n) => `127.0.0.1:${clientPort(n, base)}`),
+        )
+      : {}),
   };
   return Object.entries(lines)
     .map(([key, value]) => `${key}=${value}`)
