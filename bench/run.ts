@@ -13,6 +13,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { measureFairness } from "./fairness.ts";
 import { runLoad } from "./load.ts";
 import { pageWeight } from "./page-weight.ts";
 import { buildSite } from "./lib/build.ts";
@@ -49,6 +50,7 @@ const plan = smoke
       failoverTrials: 1,
       warmRestart: false,
       coldEngine: false,
+      fairness: { neighbours: 3, floodSeconds: 10 },
     }
   : {
       latencyRuns: 20,
@@ -63,6 +65,7 @@ const plan = smoke
       failoverTrials: 2,
       warmRestart: true,
       coldEngine: true,
+      fairness: { neighbours: 8, floodSeconds: 30 },
     };
 /** A learner reads the output before pressing Run again; it also lets the warm pool refill as it would in class. */
 const PAUSE_BETWEEN_RUNS_MS = 500;
@@ -275,6 +278,24 @@ async function main(): Promise<void> {
         results.problems.push("browser and page weight: no built site to serve");
       }
     });
+
+    // Classroom mode: every learner logs in as their session, so the quotas and the policy apply to the flooder.
+    await runnerPhase(
+      stack,
+      {
+        RUNNER_ENGINE: "sandbox",
+        RUN_WARM_POOL: "2",
+        COURSE_MODE: "classroom",
+        extra: { RUN_TIMEOUT_MS: String((plan.fairness.floodSeconds + 30) * 1000) },
+      },
+      async () => {
+        const fairness = await section(
+          `fairness: one flooder for ${plan.fairness.floodSeconds} s, ${plan.fairness.neighbours} neighbours`,
+          () => measureFairness({ baseUrl: stack.url, bootstrap: stack.bootstrap, code: snippetSource, ...plan.fairness }),
+        );
+        if (fairness) results.fairness = fairness;
+      },
+    );
 
     await runnerPhase(stack, { RUNNER_ENGINE: "process" }, async () => {
       const runs = await section("runner latency: process engine", () => apiSeries(stack, plan.compareRuns, plan.warmup));

@@ -57,6 +57,10 @@ export interface TimedRun {
   queued: boolean;
   stamps?: SnippetStamps | undefined;
   posted: number;
+  /** What the run printed, and how it ended. */
+  stdout?: string;
+  stderr?: string;
+  reason?: string | undefined;
 }
 
 /** POSTs `code` as a learner with `cookie`, reading the event stream as it arrives. */
@@ -109,6 +113,9 @@ export async function timedRun(baseUrl: string, code: string, cookie?: string): 
     }
   }
   result.stamps = parseStamps(stdout);
+  result.stdout = stdout;
+  result.stderr = stderr;
+  result.reason = reason;
   result.ok = reason === "ok";
   if (!result.ok) result.error = `ended ${reason ?? "without an end event"}: ${(stderr || stdout).trim().slice(0, 300)}`;
   return result;

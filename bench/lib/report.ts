@@ -1,4 +1,5 @@
 /** The results file's shape, the targets they are read against, and the markdown summary. */
+import type { FairnessResult } from "../fairness.ts";
 import type { LoadReport } from "../load.ts";
 import type { FailoverTrial } from "./cluster.ts";
 import type { LearnersResult } from "./learners.ts";
@@ -33,6 +34,7 @@ export interface Results {
   };
   load?: LearnersResult[];
   burst?: LoadReport;
+  fairness?: FairnessResult;
   browser?: { cold: Summary; warm: Summary };
   weight?: { lesson?: PageWeight | undefined; plain?: PageWeight | undefined };
   memory?: {
@@ -223,6 +225,27 @@ export function renderMarkdown(r: Results): string {
           .join(", ") || "none"
       }), ${b.rejected} got 429, ${b.hung} hung, ${b.serverErrors} 5xx; end p50 ${ms(b.p50)}, p95 ${ms(b.p95)}.`,
     );
+  }
+
+  if (r.fairness) {
+    const f = r.fairness;
+    const row = (label: string, n: FairnessResult["quiet"]) =>
+      `| ${label} | ${n.runs} | ${n.errors} | ${ms(n.toEnd.p50)} | ${ms(n.toEnd.p95)} |`;
+    lines.push(
+      "",
+      `### Fairness: one learner floods for ${f.floodSeconds} s while ${f.neighbours} others run the one-record snippet (classroom mode)`,
+      "",
+      "| neighbours' runs | runs | errors | end p50 | end p95 |",
+      "|---|---|---|---|---|",
+      row("without the flood", f.quiet),
+      row("during the flood", f.flooded),
+      "",
+      `p95 during / without: ${f.p95Ratio ?? "n/a"}× (goal ≤ 2×, 0 errors). The flooder got ${f.flooder.mibPerSecond ?? "?"} MiB/s` +
+        ` (${f.flooder.throttled ? "throttled by its quota, and told so" : "not throttled"}${f.flooder.deletedByBudget ? "; its topic was deleted for its disk budget" : ""}; run ended ${f.flooder.reason ?? "?"}).` +
+        ` The cluster's disks grew ${f.diskGrowthMib} MiB (every replica).`,
+    );
+    const errs = [...f.quiet.sampleErrors, ...f.flooded.sampleErrors];
+    if (errs.length) lines.push("", `Neighbours' errors: ${errs.map((e) => `\`${e.replace(/\s+/g, " ").slice(0, 160)}\``).join("; ")}`);
   }
 
   if (r.browser) {

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { LocalCluster } from "../../runner/src/cluster/local/index.ts";
+import { LIMIT_DEFAULTS } from "../../runner/src/config/index.ts";
 import { LOCAL_NODE_IDS } from "../../runner/src/cluster/local/properties.ts";
 import { describeTaken, kafkaJvms, kafkaPorts, takenPorts } from "../../scripts/ports.ts";
 
@@ -24,6 +25,8 @@ export interface RunnerEnv {
   RUN_WARM_POOL?: string;
   COURSE_MODE?: "single" | "classroom";
   siteDir?: string | undefined;
+  /** Further runner variables for one phase (e.g. a longer RUN_TIMEOUT_MS). */
+  extra?: Record<string, string>;
 }
 
 export class BenchStack {
@@ -34,7 +37,8 @@ export class BenchStack {
 
   constructor(options: StackOptions) {
     this.options = options;
-    this.cluster = new LocalCluster({ home: options.home, owned: true, port: options.kafkaPort });
+    // The course's classroom topic policy, as `npm start` installs it (its limits do not touch the bench's own topics).
+    this.cluster = new LocalCluster({ home: options.home, owned: true, port: options.kafkaPort, limits: LIMIT_DEFAULTS.classroom });
     this.url = `http://127.0.0.1:${options.httpPort}`;
   }
 
@@ -90,6 +94,7 @@ export class BenchStack {
         RUN_WARM_POOL: env.RUN_WARM_POOL ?? "2",
         COURSE_MODE: env.COURSE_MODE ?? "single",
         ...(env.siteDir ? { BENCH_SITE_DIR: env.siteDir } : {}),
+        ...env.extra,
       },
       stdio: ["pipe", "pipe", "pipe"],
     });

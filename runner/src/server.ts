@@ -50,7 +50,7 @@ export async function startServer(config: Config, options: { owned: boolean; pro
   // Kafka enforces byte-rate and request quotas on each broker separately; the course's figures are a learner's
   // whole share, so each broker gets its part. Request time is a per-broker resource (each has its own threads),
   // and the controller mutation rate is the controller's own: those two are set as they are.
-  const perBroker = (value: number) => value / Math.max(1, cluster.bootstrap.length);
+  const perBroker = (value: number) => (value > 0 ? Math.max(1, Math.floor(value / Math.max(1, cluster.bootstrap.length))) : 0);
   const acls = new SessionAcls(() => cluster.bootstrap, {
     producer_byte_rate: perBroker(limits.produceBytesPerSec),
     consumer_byte_rate: perBroker(limits.fetchBytesPerSec),

@@ -61,12 +61,16 @@ describe("ShareWatcher.sweep", () => {
       bootstrap: () => [],
       limits: { topicPartitions: 12, sessionDiskMb: 1 },
       sessionOf,
-      deleteTopics: async (topics) => void deleted.push(topics),
+      deleteTopics: (topics) => {
+        deleted.push(topics);
+        return Promise.resolve();
+      },
       notify: (prefix, text) => notices.push([prefix, text]),
-      sizes: async () => [
-        { topic: `${A}.flood`, partition: 0, bytes: 3 * MIB },
-        { topic: `${B}.quiet`, partition: 0, bytes: 1000 },
-      ],
+      sizes: () =>
+        Promise.resolve([
+          { topic: `${A}.flood`, partition: 0, bytes: 3 * MIB },
+          { topic: `${B}.quiet`, partition: 0, bytes: 1000 },
+        ]),
     });
     expect(await watcher.sweep()).toEqual([`${A}.flood`]);
     expect(deleted).toEqual([[`${A}.flood`]]);
