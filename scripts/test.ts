@@ -64,7 +64,11 @@ function vitest(name: string, project: string, env: Record<string, string> = {})
 async function startCourse(): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(root, "runner/src/cli/start.ts")], {
     cwd: root,
-    env: { ...process.env, PORT: String(TEST_PORT), KAFKA_PORT: String(TEST_KAFKA_PORT), COURSE_MODE: "classroom",
+    env: {
+      ...process.env,
+      PORT: String(TEST_PORT),
+      KAFKA_PORT: String(TEST_KAFKA_PORT),
+      COURSE_MODE: "classroom",
       FAULT_INJECTION: "on",
       // Budgets the share tests reach in seconds (runner/test/integration/share.test.ts); no lesson comes near them.
       LIMIT_SESSION_PARTITIONS: "60",

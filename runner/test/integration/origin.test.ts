@@ -17,7 +17,12 @@ async function errorOf(response: Response): Promise<string> {
 }
 
 /** node:http, not fetch: fetch refuses to set Host and Origin itself. */
-async function raw(path: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+async function raw(
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
   const http = await import("node:http");
   return new Promise((resolve, reject) => {
     const request = http.request({ host: own.hostname, port: own.port, path, method, headers }, (response) => {

@@ -146,7 +146,9 @@ describe("quotas and the disk budget", () => {
     expect(result.stderr).toMatch(/\[offset\] Kafka is throttling this client .*produce 2\.0 MiB\/s.*QUOTA_PRODUCE_BYTES_PER_SEC/);
     // 2 MiB/s is the learner's whole share; Kafka lets the first second or two burst above it.
     expect(Number(/RATE=([\d.]+)/.exec(result.stdout)?.[1])).toBeLessThan(4);
-    expect(result.stderr).toMatch(/\[offset\] Offset deleted your topic "flood": your topics used [\d.]+ MiB .* over the 64 MiB each learner may use \(LIMIT_SESSION_DISK_MB\)/);
+    expect(result.stderr).toMatch(
+      /\[offset\] Offset deleted your topic "flood": your topics used [\d.]+ MiB .* over the 64 MiB each learner may use \(LIMIT_SESSION_DISK_MB\)/,
+    );
   }, 60_000);
 });
 
