@@ -1,5 +1,6 @@
 /** POST /api/runs (stream a run as server-sent events) and POST /api/runs/:id/cancel. */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { streamSSE } from "hono/streaming";
 import { ApiError } from "../errors.ts";
 import { requireJson } from "./guard.ts";
@@ -10,11 +11,12 @@ import { sessionOf } from "../session/index.ts";
 export function runRoutes(runs: RunManager): Hono {
   const app = new Hono();
 
-  app.post("/", requireJson(), async (c) => {
+  const tooLong = () => {
+    throw new ApiError(413, `The code is too long: the limit is ${MAX_CODE_BYTES / 1024} KB.`);
+  };
+  // The body is refused as it streams in (or from Content-Length) once it passes the limit, never read whole first.
+  app.post("/", requireJson(), bodyLimit({ maxSize: MAX_CODE_BYTES + 4096, onError: tooLong }), async (c) => {
     const raw = await c.req.text();
-    if (Buffer.byteLength(raw) > MAX_CODE_BYTES + 4096) {
-      throw new ApiError(413, `The code is too long: the limit is ${MAX_CODE_BYTES / 1024} KB.`);
-    }
     let body: unknown;
     try {
       body = JSON.parse(raw);
