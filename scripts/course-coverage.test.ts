@@ -31,6 +31,16 @@ describe("course coverage", () => {
         }
       });
 
+      it("gives every exercise at least two wrong solutions for its check to reject", () => {
+        for (const e of lesson.exercises) {
+          expect(e.missingWrong, `${e.id}: declared wrong solutions are missing`).toEqual([]);
+          expect(
+            e.wrong,
+            `${e.id} has ${e.wrong} wrong solutions (<id>.wrong-<what>.ts, declared under wrong:); it needs at least 2`,
+          ).toBeGreaterThanOrEqual(2);
+        }
+      });
+
       it("has no undeclared .ts files (every snippet is checked)", () => {
         expect(lesson.orphans).toEqual([]);
       });

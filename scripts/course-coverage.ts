@@ -14,7 +14,18 @@ export interface LessonCoverage {
   dir: string;
   title: string;
   snippets: { file: string; exists: boolean; embedded: boolean; expectations: number }[];
-  exercises: { id: string; starter: boolean; solution: boolean; check: boolean; embedded: boolean; hints: number }[];
+  exercises: {
+    id: string;
+    starter: boolean;
+    solution: boolean;
+    check: boolean;
+    embedded: boolean;
+    hints: number;
+    /** Declared wrong solutions whose file exists. */
+    wrong: number;
+    /** Declared wrong solutions whose file is missing. */
+    missingWrong: string[];
+  }[];
   /** .ts files in the folder that no snippet or exercise declares. */
   orphans: string[];
   later: string[];
@@ -24,7 +35,7 @@ interface Frontmatter {
   title?: string;
   later?: string[];
   snippets?: { file: string; expect?: { stdout?: string[]; produced?: number; reason?: string } }[];
-  exercises?: { id: string; hints?: string[] }[];
+  exercises?: { id: string; hints?: string[]; wrong?: { file: string; what?: string }[] }[];
 }
 
 const strip = (name: string) => name.replace(/^\d+-/, "");
@@ -67,10 +78,13 @@ export function coverage(): LessonCoverage[] {
       check: has(`${e.id}.check.ts`),
       embedded: new RegExp(`<Exercise[^>]*id=["']${e.id}["']`).test(mdx),
       hints: e.hints?.length ?? 0,
+      wrong: (e.wrong ?? []).filter((w) => has(w.file)).length,
+      missingWrong: (e.wrong ?? []).filter((w) => !has(w.file)).map((w) => w.file),
     }));
     const declared = new Set([
       ...snippets.map((s) => s.file),
       ...exercises.flatMap((e) => [`${e.id}.ts`, `${e.id}.solution.ts`, `${e.id}.check.ts`]),
+      ...(data.exercises ?? []).flatMap((e) => (e.wrong ?? []).map((w) => w.file)),
     ]);
     const orphans = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && !declared.has(f));
     const rel = path.relative(lessonsRoot, dir).split(path.sep).map(strip).join("/");
@@ -81,16 +95,17 @@ export function coverage(): LessonCoverage[] {
 /** The coverage table printed by `node scripts/course-coverage.ts`. */
 export function coverageTable(rows: LessonCoverage[]): string {
   const width = Math.max(...rows.map((r) => r.id.length), 6);
-  const lines = [`${"lesson".padEnd(width)}  snippets  exercises  checks  later`];
+  const lines = [`${"lesson".padEnd(width)}  snippets  exercises  checks  wrong solutions  later`];
+  const wrongs = (r: LessonCoverage) => r.exercises.map((e) => e.wrong).join("+") || "-";
   for (const r of rows) {
     const checks = r.exercises.filter((e) => e.check).length;
     lines.push(
-      `${r.id.padEnd(width)}  ${String(r.snippets.length).padStart(8)}  ${String(r.exercises.length).padStart(9)}  ${String(checks).padStart(6)}  ${r.later.join(", ")}`,
+      `${r.id.padEnd(width)}  ${String(r.snippets.length).padStart(8)}  ${String(r.exercises.length).padStart(9)}  ${String(checks).padStart(6)}  ${wrongs(r).padStart(15)}  ${r.later.join(", ")}`,
     );
   }
   const sum = (f: (r: LessonCoverage) => number) => rows.reduce((n, r) => n + f(r), 0);
   lines.push(
-    `${"total".padEnd(width)}  ${String(sum((r) => r.snippets.length)).padStart(8)}  ${String(sum((r) => r.exercises.length)).padStart(9)}  ${String(sum((r) => r.exercises.filter((e) => e.check).length)).padStart(6)}  ${rows.length} lessons`,
+    `${"total".padEnd(width)}  ${String(sum((r) => r.snippets.length)).padStart(8)}  ${String(sum((r) => r.exercises.length)).padStart(9)}  ${String(sum((r) => r.exercises.filter((e) => e.check).length)).padStart(6)}  ${String(sum((r) => r.exercises.reduce((n, e) => n + e.wrong, 0))).padStart(15)}  ${rows.length} lessons`,
   );
   return lines.join("\n");
 }

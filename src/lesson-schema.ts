@@ -26,14 +26,28 @@ export const snippetSchema = z.object({
   stopBrokers: z.array(z.number().int()).default([]),
 });
 
-export const exerciseSchema = z.object({
-  /** Short id, unique within the lesson; the check file is `<id>.check.ts`. */
-  id: z.string().regex(/^[a-z0-9-]+$/),
-  /** Starter code with TODOs (`<id>.ts`) and the solution (`<id>.solution.ts`) live beside the lesson. */
-  title: z.string(),
-  /** Hints revealed one at a time. */
-  hints: z.array(z.string()).min(1),
+/** A plausible wrong solution of an exercise: its check must fail it, with a message a learner understands. */
+export const wrongSolutionSchema = z.object({
+  /** File beside the lesson, `<exercise id>.wrong-<what>.ts`. */
+  file: z.string().regex(/^[a-z0-9-]+\.wrong-[a-z0-9-]+\.ts$/, "a wrong solution is a file named <exercise id>.wrong-<what>.ts"),
+  /** One line on what it gets wrong. */
+  what: z.string().min(1),
 });
+
+export const exerciseSchema = z
+  .object({
+    /** Short id, unique within the lesson; the check file is `<id>.check.ts`. */
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    /** What the learner builds. The starter (`<id>.ts`) and the solution (`<id>.solution.ts`) live beside the lesson. */
+    title: z.string(),
+    /** Hints, shown together under one disclosure. */
+    hints: z.array(z.string()).min(1),
+    /** Wrong solutions the check must reject (the lesson checks run each one). */
+    wrong: z.array(wrongSolutionSchema).default([]),
+  })
+  .refine((e) => e.wrong.every((w) => w.file.startsWith(`${e.id}.wrong-`)), {
+    error: "each wrong solution's file must start with its exercise id: <id>.wrong-<what>.ts",
+  });
 
 export const lessonSchema = z.object({
   /** What the learner can do after the lesson. */

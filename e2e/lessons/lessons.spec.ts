@@ -6,6 +6,7 @@
 import { expect, test } from "@playwright/test";
 import { assertExpectations, cleanUpSession, runSnippet, snippetLocator } from "../support/lesson-driver.ts";
 import { loadLessons } from "../support/manifest.ts";
+import { parseRunStream } from "../../runner/src/protocol/index.ts";
 
 const lessons = loadLessons();
 
@@ -27,6 +28,28 @@ for (const lesson of lessons) {
     }
 
     for (const exercise of lesson.exercises) {
+      for (const wrong of exercise.wrong) {
+        // Through the API, as the exercise's Run button sends it: the check must fail and say why in words.
+        test(`exercise ${exercise.id}: rejects ${wrong.file}`, async ({ request }) => {
+          test.setTimeout(150_000);
+          const where = `Lesson "${lesson.id}", exercise "${exercise.id}", wrong solution ${wrong.file} (${wrong.what})`;
+          const response = await request.post("/api/runs", {
+            data: { code: wrong.code, lang: "ts", exercise: `${lesson.id.split("/").pop()}/${exercise.id}` },
+            timeout: 140_000,
+          });
+          expect(response.status(), `${where}: the run was refused`).toBe(200);
+          const events = parseRunStream(await response.text());
+          const output = events.map((e) => (e.event === "stdout" || e.event === "stderr" ? e.data.text : "")).join("");
+          const end = events.find((e) => e.event === "end");
+          expect(end?.data, `${where}: the wrong solution itself must run to the end so its check can judge it.\n${output}`).toMatchObject({
+            reason: "ok",
+          });
+          const check = events.find((e) => e.event === "check");
+          expect(check?.data.passed, `${where}: the check ACCEPTED this wrong solution.\n${output}`).toBe(false);
+          expect(check?.data.message ?? "", `${where}: the check must say what is wrong`).not.toMatch(/^(The check ended|Check passed)/);
+        });
+      }
+
       test(`exercise ${exercise.id}: starter fails, solution passes`, async ({ page }) => {
         test.setTimeout(150_000);
         await page.goto(lesson.url);

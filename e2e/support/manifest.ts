@@ -17,6 +17,8 @@ export interface ExerciseSpec {
   title: string;
   starter: string;
   solution: string;
+  /** Wrong solutions the check must reject, with their code. */
+  wrong: { file: string; what: string; code: string }[];
 }
 export interface LessonSpec {
   id: string;

@@ -2,8 +2,14 @@
  * GET /lessons.json: every lesson with its snippets (and what a correct run shows) and exercises. The lesson
  * checks read it from whichever deployment they test, so the suite never keeps its own list.
  */
+import fs from "node:fs";
+import path from "node:path";
 import type { APIRoute } from "astro";
 import { getCollection } from "astro:content";
+
+/** A file beside the lesson, read at build time (wrong solutions travel with the manifest, so any deployment can be checked). */
+const besideLesson = (lessonFile: string | undefined, file: string) =>
+  fs.readFileSync(path.join(path.dirname(lessonFile ?? "."), file), "utf8");
 
 export const GET: APIRoute = async () => {
   const entries = await getCollection("docs");
@@ -16,7 +22,14 @@ export const GET: APIRoute = async () => {
       faultInjection: entry.data.needs.faultInjection,
       later: entry.data.later,
       snippets: entry.data.snippets.map((s) => ({ ...s, id: `${entry.id}/${s.file}` })),
-      exercises: entry.data.exercises.map((e) => ({ id: e.id, title: e.title, starter: `${e.id}.ts`, solution: `${e.id}.solution.ts` })),
+      exercises: entry.data.exercises.map((e) => ({
+        id: e.id,
+        title: e.title,
+        starter: `${e.id}.ts`,
+        solution: `${e.id}.solution.ts`,
+        // `?? []`: a content cache from before the field existed holds entries without it.
+        wrong: (e.wrong ?? []).map((w) => ({ ...w, code: besideLesson(entry.filePath, w.file) })),
+      })),
     }))
     .sort((a, b) => a.id.localeCompare(b.id));
   return new Response(JSON.stringify({ lessons }, null, 2), { headers: { "content-type": "application/json" } });

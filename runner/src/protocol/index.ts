@@ -81,6 +81,20 @@ export function parseRunEvent(event: string, json: string): RunEvent | undefined
   return parsed.success ? ({ event: name, data: parsed.data } as RunEvent) : undefined;
 }
 
+/** Parses a whole run stream as read after it ended (tests, checks, the bench); events that fail validation throw. */
+export function parseRunStream(text: string): RunEvent[] {
+  const events: RunEvent[] = [];
+  for (const block of text.replace(/\r\n/g, "\n").split("\n\n")) {
+    const name = /^event: ?(.*)$/m.exec(block)?.[1];
+    const data = [...block.matchAll(/^data: ?(.*)$/gm)].map((m) => m[1]).join("\n");
+    if (!name || !data) continue;
+    const event = parseRunEvent(name, data);
+    if (!event) throw new Error(`The run stream carried an invalid "${name}" event: ${data.slice(0, 200)}`);
+    events.push(event);
+  }
+  return events;
+}
+
 /** Words a learner understands for each end reason. */
 export const endReasonText: Record<EndReason, string> = {
   ok: "Finished",

@@ -1,5 +1,5 @@
 /** Test helper: posts a run to a live server and collects its server-sent events. */
-import { parseRunEvent, type RunEvent } from "../../src/protocol/index.ts";
+import { parseRunStream, type RunEvent } from "../../src/protocol/index.ts";
 
 export interface CollectedRun {
   status: number;
@@ -26,13 +26,7 @@ export async function collectRun(baseUrl: string, body: unknown, init: RequestIn
   });
   const result: CollectedRun = { status: response.status, events: [], stdout: "", stderr: "", end: undefined };
   if (!response.ok || !response.body) return result;
-  const text = await response.text();
-  for (const block of text.split("\n\n")) {
-    const name = /^event: (.*)$/m.exec(block)?.[1];
-    const data = /^data: (.*)$/m.exec(block)?.[1];
-    if (!name || data === undefined) continue;
-    const event = parseRunEvent(name, data);
-    if (!event) continue;
+  for (const event of parseRunStream(await response.text())) {
     result.events.push(event);
     if (event.event === "stdout") result.stdout += event.data.text;
     if (event.event === "stderr") result.stderr += event.data.text;
