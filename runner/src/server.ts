@@ -28,6 +28,22 @@ export interface Running {
   close(options?: { stopCluster?: boolean }): Promise<void>;
 }
 
+const mib = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB`;
+
+/** The start-up line that says what each learner may use (README "Limits"). */
+export function limitsLine(config: Config, enforced: boolean, external = false): string {
+  const l = config.limits;
+  if (external) return "Limits: none from the course on an external cluster (use its own topic policies and quotas).";
+  const topic = `topics: at most ${l.topicPartitions} partitions, replication factor ${l.replicationFactor}, retention ${l.retentionMs / 86_400_000} days / ${mib(l.retentionBytes)} per partition`;
+  if (config.COURSE_MODE === "single") return `Limits (single learner): ${topic}; no quotas.`;
+  if (!enforced) return `Limits: ${topic}. This cluster has no learner listener, so quotas and budgets are not applied.`;
+  const quota = (bytes: number) => (bytes ? `${mib(bytes)}/s` : "unthrottled");
+  return (
+    `Limits per learner: ${topic}, ${l.sessionPartitions || "any number of"} partitions in all, ${l.sessionDiskMb ? `${l.sessionDiskMb} MiB of disk` : "no disk budget"}; ` +
+    `produce ${quota(l.produceBytesPerSec)}, fetch ${quota(l.fetchBytesPerSec)}, ${l.requestPercentage ? `${l.requestPercentage}% of a broker thread` : "unthrottled request time"}, ${l.controllerMutationsPerSec || "any number of"} partition changes/s.`
+  );
+}
+
 /** Workers sized from the machine: one per core, at most one per 512 MiB of free memory, at least 2. */
 export function defaultConcurrency(): number {
   return Math.max(2, Math.min(os.availableParallelism() * 2, Math.floor(os.freemem() / (512 * 1024 * 1024))));
@@ -99,6 +115,7 @@ export async function startServer(config: Config, options: { owned: boolean; pro
       })
     : undefined;
   watcher?.start();
+  progress(limitsLine(config, Boolean(learner), cluster.mode === "external"));
   const app = createApp({
     config,
     cluster,

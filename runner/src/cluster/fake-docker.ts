@@ -27,6 +27,8 @@ export interface FakeContainer {
   attach?: net.Socket;
   listeners: net.Server[];
   waiters: Array<(code: number) => void>;
+  /** Files GET /containers/{id}/archive serves, by absolute path (what the container's process "wrote"). */
+  files: Map<string, string>;
 }
 
 export interface ContainerIo {
@@ -42,13 +44,20 @@ export interface FakeBehaviour {
   onInput?(input: string, io: ContainerIo, container: FakeContainer): void;
   /** An error line in the pull stream instead of layers. */
   pullError?: string;
+  /** An error line in the build stream instead of a built image. */
+  buildError?: string;
+  /** Called as a container starts, for images that do something without input (e.g. exit after writing files). */
+  onStart?(container: FakeContainer, io: ContainerIo): void;
 }
 
 export interface FakeRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  /** The JSON body, parsed; undefined for other bodies. */
   body: unknown;
+  /** The body as sent (a build context, for one). */
+  raw: Buffer;
 }
 
 export class FakeDocker {
@@ -56,6 +65,8 @@ export class FakeDocker {
   readonly containers = new Map<string, FakeContainer>();
   readonly networks = new Map<string, Docker.NetworkCreateOptions>();
   readonly images = new Set<string>();
+  /** Labels of images built here (POST /build), by tag. */
+  readonly imageLabels = new Map<string, Record<string, string>>();
   behaviour: FakeBehaviour;
   readonly socketPath: string;
   readonly docker: Docker;
@@ -122,12 +133,14 @@ export class FakeDocker {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? "/", "http://docker");
     const route = url.pathname.replace(/^\/v1\.\d+/, "");
-    const text = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
+    const json = raw.length > 0 && (req.headers["content-type"] ?? "application/json").includes("json");
     const request: FakeRequest = {
       method: req.method ?? "GET",
       path: route,
       query: url.searchParams,
-      body: text ? JSON.parse(text) : undefined,
+      body: json ? JSON.parse(raw.toString("utf8")) : undefined,
+      raw,
     };
     this.requests.push(request);
     const reply = (status: number, body?: unknown) => {
@@ -139,9 +152,12 @@ export class FakeDocker {
     let m: RegExpExecArray | null;
 
     if (key === "GET /_ping") return void res.end("OK");
-    if ((m = /^GET \/images\/(.+)\/json$/.exec(key)))
-      return this.images.has(decodeURIComponent(m[1]!)) ? reply(200, { Id: m[1] }) : missing("image");
+    if ((m = /^GET \/images\/(.+)\/json$/.exec(key))) {
+      const image = decodeURIComponent(m[1]!);
+      return this.images.has(image) ? reply(200, { Id: m[1], Config: { Labels: this.imageLabels.get(image) ?? null } }) : missing("image");
+    }
     if (key === "POST /images/create") return this.pull(request, res);
+    if (key === "POST /build") return this.build(request, res);
     if (key === "POST /networks/create") {
       const network = request.body as Docker.NetworkCreateOptions;
       if (this.networks.has(network.Name)) return reply(409, { message: "network exists" });
@@ -176,6 +192,13 @@ export class FakeDocker {
       case "POST wait":
         if (!container.running) return reply(200, { StatusCode: container.exitCode });
         return void container.waiters.push((code) => reply(200, { StatusCode: code }));
+      case "GET archive": {
+        const file = request.query.get("path") ?? "";
+        const content = container.files.get(file);
+        if (content === undefined) return missing(`file ${file}`);
+        res.writeHead(200, { "Content-Type": "application/x-tar" });
+        return void res.end(tarOf(path.posix.basename(file), content));
+      }
       case "DELETE":
         if (container.running && request.query.get("force") !== "true") return reply(409, { message: "container is running" });
         this.exit(container, 137);
@@ -205,6 +228,7 @@ export class FakeDocker {
       stdinClosed: false,
       listeners: [],
       waiters: [],
+      files: new Map(),
     });
     reply(201, { Id: id, Warnings: [] });
   }
@@ -220,6 +244,32 @@ export class FakeDocker {
     for (const id of layers) res.write(`${JSON.stringify({ status: "Pull complete", id })}\n`);
     this.images.add(image);
     res.end(`${JSON.stringify({ status: `Status: Downloaded newer image for ${image}` })}\n`);
+  }
+
+  /** A build runs nothing: the image appears under its tag, with the labels the request asked for. */
+  private build(request: FakeRequest, res: http.ServerResponse): void {
+    const tag = request.query.get("t") ?? "";
+    res.writeHead(200, { "Content-Type": "application/json" });
+    if (this.behaviour.buildError) {
+      const message = this.behaviour.buildError;
+      res.write(`${JSON.stringify({ stream: "Step 1/2 : FROM scratch\n" })}\n`);
+      return void res.end(`${JSON.stringify({ errorDetail: { message }, error: message })}\n`);
+    }
+    res.write(`${JSON.stringify({ stream: "Step 1/1 : FROM scratch\n" })}\n`);
+    this.images.add(tag);
+    this.imageLabels.set(tag, JSON.parse(request.query.get("labels") ?? "{}") as Record<string, string>);
+    res.end(`${JSON.stringify({ stream: `Successfully tagged ${tag}\n` })}\n`);
+  }
+
+  private io(container: FakeContainer): ContainerIo {
+    const frame = (stream: 1 | 2, text: string) => {
+      const payload = Buffer.from(text);
+      const header = Buffer.alloc(8);
+      header.writeUInt8(stream, 0);
+      header.writeUInt32BE(payload.length, 4);
+      if (container.running && container.attach?.writable) container.attach.write(Buffer.concat([header, payload]));
+    };
+    return { stdout: (t) => frame(1, t), stderr: (t) => frame(2, t), exit: (code, o) => this.exit(container, code, o) };
   }
 
   private startContainer(container: FakeContainer): void {
@@ -238,6 +288,7 @@ export class FakeDocker {
       const after = this.behaviour.healthyAfterMs;
       if (after !== undefined) this.later(after, () => container.running && (container.health = "healthy"));
     }
+    this.behaviour.onStart?.(container, this.io(container));
     this.maybeRun(container);
   }
 
@@ -249,7 +300,7 @@ export class FakeDocker {
   private attach(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     const url = new URL(req.url ?? "/", "http://docker");
     const route = url.pathname.replace(/^\/v1\.\d+/, "");
-    this.requests.push({ method: req.method ?? "POST", path: route, query: url.searchParams, body: undefined });
+    this.requests.push({ method: req.method ?? "POST", path: route, query: url.searchParams, body: undefined, raw: Buffer.alloc(0) });
     const container = this.find(decodeURIComponent(/^\/containers\/([^/]+)\/attach$/.exec(route)?.[1] ?? ""));
     if (!container) return void socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
     socket.write("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
@@ -271,19 +322,27 @@ export class FakeDocker {
 
   private maybeRun(container: FakeContainer): void {
     if (!container.running || !container.stdinClosed || !this.behaviour.onInput) return;
-    const frame = (stream: 1 | 2, text: string) => {
-      const payload = Buffer.from(text);
-      const header = Buffer.alloc(8);
-      header.writeUInt8(stream, 0);
-      header.writeUInt32BE(payload.length, 4);
-      if (container.running && container.attach?.writable) container.attach.write(Buffer.concat([header, payload]));
-    };
-    this.behaviour.onInput(
-      container.stdin,
-      { stdout: (t) => frame(1, t), stderr: (t) => frame(2, t), exit: (code, o) => this.exit(container, code, o) },
-      container,
-    );
+    this.behaviour.onInput(container.stdin, this.io(container), container);
   }
+}
+
+/** A one-file ustar archive, as the engine's archive endpoint sends a single file. */
+function tarOf(name: string, content: string): Buffer {
+  const body = Buffer.from(content);
+  const header = Buffer.alloc(512);
+  header.write(name, 0, 100, "utf8");
+  header.write("0000644\0", 100, "ascii");
+  header.write("0000000\0", 108, "ascii");
+  header.write("0000000\0", 116, "ascii");
+  header.write(`${body.length.toString(8).padStart(11, "0")}\0`, 124, "ascii");
+  header.write("00000000000\0", 136, "ascii");
+  header.write("0", 156, "ascii");
+  header.write("ustar\u000000", 257, "binary");
+  header.fill(" ", 148, 156);
+  const sum = header.reduce((total, byte) => total + byte, 0);
+  header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "ascii");
+  const padding = Buffer.alloc((512 - (body.length % 512)) % 512);
+  return Buffer.concat([header, body, padding, Buffer.alloc(1024)]);
 }
 
 function inspect(c: FakeContainer): Record<string, unknown> {

@@ -17,12 +17,13 @@ for (const [partition, list] of offsets.entries()) {
   console.log(`partition ${partition}: offsets ${list.join(", ")}`);
 }
 
-// The brokers agree: each partition has its own low and high watermark.
+// The brokers agree: each partition has its own low watermark (oldest offset kept) and high watermark (end of
+// what consumers can read). The records a partition holds are the offsets between the two.
 const admin = kafka.admin();
 await admin.connect();
 const watermarks = await admin.fetchTopicOffsets(topic);
 for (const p of watermarks.sort((a, b) => a.partition - b.partition)) {
-  console.log(`partition ${p.partition}: first offset ${p.low}, next offset ${p.high}`);
+  console.log(`partition ${p.partition}: low watermark ${p.low}, high watermark ${p.high} (${Number(p.high) - Number(p.low)} records)`);
 }
 
 // Retention is a topic setting (time and size), not something consumers trigger.

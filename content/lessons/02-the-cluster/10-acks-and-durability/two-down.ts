@@ -1,4 +1,4 @@
-import { kafka, topic as topicName } from "lab";
+import { kafka, sleep, topic as topicName } from "lab";
 
 // Run with brokers 2 and 3 stopped, after one-down.ts has created durable-orders.
 // With two of three nodes gone the controller quorum has no majority, so no topic can be created now:
@@ -13,7 +13,10 @@ if (!(await admin.listTopics()).includes(topic)) {
 const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
 const { leader, isr, replicas } = metadata!.partitions[0]!;
 console.log(`durable-orders partition 0: leader ${leader}, ISR [${isr.join(", ")}] of replicas [${replicas.join(", ")}]`);
-await admin.disconnect();
+
+/** The partition's high watermark: consumers read only the records below it. */
+const highWatermark = async () => Number((await admin.fetchTopicOffsets(topic))[0]!.high);
+console.log(`high watermark before writing: ${await highWatermark()}`);
 
 const producer = kafka.producer({ retry: { retries: 1 } });
 await producer.connect();
@@ -28,3 +31,9 @@ for (const acks of [-1, 1]) {
   }
 }
 await producer.disconnect();
+
+// The acks=1 record is in broker 1's log, but the ISR (one replica) is below min.insync.replicas (2),
+// so the high watermark does not move: the record is not committed, and consumers cannot see it.
+await sleep(3000);
+console.log(`high watermark three seconds later: ${await highWatermark()} (the acks=1 record is above it, unreadable)`);
+await admin.disconnect();

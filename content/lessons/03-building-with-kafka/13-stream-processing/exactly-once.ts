@@ -13,6 +13,7 @@ await seed.send({
 await seed.disconnect();
 
 // A transactional producer: its writes AND the consumer's offsets commit together, or not at all.
+// One fixed transactional id is right for ONE instance of this processor; the next snippet shows why.
 const producer = kafka.producer({ transactionalId: transactionalId("fx-converter"), idempotent: true, maxInFlightRequests: 1 });
 await producer.connect();
 const consumer = kafka.consumer({ groupId: app, readUncommitted: false });

@@ -25,10 +25,23 @@ const wanted = input
   .sort();
 const got = output.map((r) => r.value.id).sort();
 
-if (got.join() !== wanted.join()) fail(`large-payments holds [${got.join(", ")}] but should hold exactly [${wanted.join(", ")}].`);
+const amount = (id: string) => input.find((r) => r.value.id === id)?.value.amount;
+const missing = wanted.filter((id) => !got.includes(id));
+const extra = got.filter((id) => !wanted.includes(id));
+const twice = got.filter((id, i) => got.indexOf(id) !== i);
+if (missing.length || extra.length || twice.length) {
+  const problems = [
+    missing.length && `${missing.map((id) => `${id} (${amount(id)})`).join(", ")} should have been forwarded: 100 or more counts as large`,
+    extra.length && `${extra.map((id) => `${id} (${amount(id)})`).join(", ")} should not be there: below 100`,
+    twice.length && `${[...new Set(twice)].join(", ")} came more than once`,
+  ].filter(Boolean);
+  fail(`large-payments holds [${got.join(", ")}] but should hold exactly [${wanted.join(", ")}]: ${problems.join("; ")}.`);
+}
 for (const row of output) {
   if (row.key !== row.value.account)
-    fail(`${row.value.id} has key ${row.key ?? "null"}; keep the account ("${row.value.account}") as the key.`);
+    fail(
+      `${row.value.id} has key ${row.key ?? "null"}; keep the account ("${row.value.account}") as the key, so that one account's payments stay in one partition, in order.`,
+    );
   const source = input.find((r) => r.value.id === row.value.id);
   if (source && source.partition !== row.partition) fail(`${row.value.id} moved from partition ${source.partition} to ${row.partition}.`);
 }

@@ -2,6 +2,7 @@ import { freshTopic, groupId, kafka } from "lab";
 
 const invoices = await freshTopic("invoices", { partitions: 3 });
 const rebilled = await freshTopic("invoices-rebilled", { partitions: 3 });
+const billingLog = await freshTopic("billing-log", { partitions: 1 });
 const billing = groupId("billing");
 
 // Twelve invoices, one per hour over the last twelve hours, each stamped with its event time.
@@ -19,8 +20,11 @@ await producer.send({
   })),
 });
 
-/** Runs the billing group until it has caught up with the end of every partition. */
-async function runBilling(onInvoice: (value: string) => Promise<void>): Promise<number> {
+/**
+ * Runs the billing group until it has caught up with the end of every partition. Like a real service it logs each
+ * invoice it reads (pass, partition, offset) to billing-log, which is how the check sees where the group started.
+ */
+async function runBilling(pass: number, onInvoice: (value: string) => Promise<void>): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(invoices);
@@ -38,7 +42,8 @@ async function runBilling(onInvoice: (value: string) => Promise<void>): Promise<
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 10_000);
     void consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ partition, message }) => {
+        await producer.send({ topic: billingLog, messages: [{ value: JSON.stringify({ pass, partition, offset: Number(message.offset) }) }] });
         await onInvoice(String(message.value));
         if (++seen === remaining) {
           clearTimeout(timer);
@@ -51,7 +56,7 @@ async function runBilling(onInvoice: (value: string) => Promise<void>): Promise<
   return seen;
 }
 
-console.log(`first pass billed ${await runBilling(async () => {})} invoices`);
+console.log(`first pass billed ${await runBilling(1, async () => {})} invoices`);
 
 // A bug was deployed 6 hours into that period: everything billed from then on must be billed again.
 const bugDeployedAt = first + 6 * hour;
@@ -63,7 +68,7 @@ console.log(`rewinding billing to ${offsets.map((p) => `partition ${p.partition}
 await admin.setOffsets({ groupId: billing, topic: invoices, partitions: offsets });
 await admin.disconnect();
 
-const again = await runBilling(async (value) => {
+const again = await runBilling(2, async (value) => {
   await producer.send({ topic: rebilled, messages: [{ value }] });
 });
 console.log(`second pass re-billed ${again} invoices`);
