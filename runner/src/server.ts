@@ -57,7 +57,7 @@ export async function startServer(config: Config, options: { owned: boolean; pro
   const learner = config.COURSE_MODE === "classroom" ? cluster.learnerAccess : undefined;
   if (config.COURSE_MODE === "classroom" && !learner) {
     progress(
-      `Classroom mode on KAFKA_MODE=${cluster.mode}: learners' names are scoped per session, but the cluster does not enforce it (only the local cluster has per-session logins).`,
+      `Classroom mode on KAFKA_MODE=${cluster.mode}: learners' names are scoped per session, but the cluster does not enforce it (the local and Docker clusters have per-session logins; an external one needs KAFKA_LEARNER_BROKERS and KAFKA_LEARNER_SECRET_FILE).`,
     );
   }
   const runBrokers = learner ? learner.bootstrap : cluster.bootstrap;
@@ -115,7 +115,7 @@ export async function startServer(config: Config, options: { owned: boolean; pro
       })
     : undefined;
   watcher?.start();
-  progress(limitsLine(config, Boolean(learner), cluster.mode === "external"));
+  progress(limitsLine(config, Boolean(learner), cluster.mode === "external" && !learner));
   const app = createApp({
     config,
     cluster,

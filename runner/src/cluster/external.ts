@@ -1,4 +1,9 @@
-/** The `external` backend: an existing cluster named by KAFKA_BROKERS. Offset never starts or stops it. */
+/**
+ * The `external` backend: an existing cluster named by KAFKA_BROKERS. Offset never starts or stops it. When the
+ * cluster has the course's learner listener (compose/classroom.yml), KAFKA_LEARNER_BROKERS and
+ * KAFKA_LEARNER_SECRET_FILE name it, and classroom sessions log in there as on the local cluster.
+ */
+import fs from "node:fs";
 import { canConnect } from "./probe.ts";
 import { ClusterError, type BrokerStatus, type ClusterBackend } from "./types.ts";
 
@@ -6,12 +11,20 @@ export class ExternalCluster implements ClusterBackend {
   readonly mode = "external" as const;
   readonly canControlBrokers = false;
   readonly bootstrap: readonly string[];
+  readonly learnerAccess?: { bootstrap: readonly string[]; secret(): string };
 
-  constructor(brokers: string) {
-    this.bootstrap = brokers
-      .split(",")
-      .map((b) => b.trim())
-      .filter(Boolean);
+  constructor(brokers: string, learner?: { brokers: string; secretFile: string }) {
+    this.bootstrap = split(brokers);
+    if (learner) {
+      this.learnerAccess = {
+        bootstrap: split(learner.brokers),
+        secret: () => {
+          const secret = fs.existsSync(learner.secretFile) ? fs.readFileSync(learner.secretFile, "utf8").trim() : "";
+          if (!secret) throw new ClusterError(`KAFKA_LEARNER_SECRET_FILE (${learner.secretFile}) is missing or empty.`);
+          return secret;
+        },
+      };
+    }
   }
 
   async up(): Promise<void> {
@@ -46,3 +59,9 @@ export class ExternalCluster implements ClusterBackend {
     );
   }
 }
+
+const split = (list: string) =>
+  list
+    .split(",")
+    .map((b) => b.trim())
+    .filter(Boolean);

@@ -20,10 +20,15 @@ export async function createCluster(config: Config, options: CreateClusterOption
     case "local":
       return new LocalCluster({ home: config.OFFSET_HOME, owned: options.owned, port: config.KAFKA_PORT, limits: config.limits });
     case "external":
-      return new ExternalCluster(config.KAFKA_BROKERS ?? "");
+      return new ExternalCluster(
+        config.KAFKA_BROKERS ?? "",
+        config.KAFKA_LEARNER_BROKERS && config.KAFKA_LEARNER_SECRET_FILE
+          ? { brokers: config.KAFKA_LEARNER_BROKERS, secretFile: config.KAFKA_LEARNER_SECRET_FILE }
+          : undefined,
+      );
     case "docker": {
       const { DockerCluster } = await import("./docker.ts");
-      return new DockerCluster({ port: config.KAFKA_PORT });
+      return new DockerCluster({ port: config.KAFKA_PORT, limits: config.limits, isolateLab: config.COURSE_MODE === "classroom" });
     }
   }
 }

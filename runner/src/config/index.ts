@@ -50,6 +50,10 @@ export const configSchema = z.object({
   KAFKA_PORT: z.coerce.number().int().min(1024).max(65000).default(19092),
   /** Comma-separated bootstrap servers; required when KAFKA_MODE=external. */
   KAFKA_BROKERS: z.string().optional(),
+  /** KAFKA_MODE=external, classroom: the cluster's learner (SASL/PLAIN) listener, e.g. compose/classroom.yml's. */
+  KAFKA_LEARNER_BROKERS: z.string().optional(),
+  /** The file holding that listener's login secret (the course's broker plugin checks logins with it). */
+  KAFKA_LEARNER_SECRET_FILE: z.string().optional(),
   /** Where jars, broker data and logs live (outside the repository so they survive a fresh clone). */
   OFFSET_HOME: z.string().default(path.join(os.homedir(), ".cache", "offset")),
   /** How learner code runs: `sandbox` (bubblewrap), `docker`, `process` (no isolation: trusted single user only), or `auto`. */
@@ -182,6 +186,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parsed.data;
   if (config.KAFKA_MODE === "external" && !config.KAFKA_BROKERS) {
     throw new Error("Invalid configuration: KAFKA_MODE=external needs KAFKA_BROKERS, e.g. KAFKA_BROKERS=host1:9092,host2:9092");
+  }
+  if (Boolean(config.KAFKA_LEARNER_BROKERS) !== Boolean(config.KAFKA_LEARNER_SECRET_FILE)) {
+    throw new Error("Invalid configuration: KAFKA_LEARNER_BROKERS and KAFKA_LEARNER_SECRET_FILE go together; set both or neither.");
   }
   const faultInjection = (config.FAULT_INJECTION ?? (config.COURSE_MODE === "single" ? "on" : "off")) === "on";
   const defaults = LIMIT_DEFAULTS[config.COURSE_MODE];

@@ -15,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { BrokerBridge, parseBroker } from "./broker-bridge.ts";
 import { CgroupParent, type Controller } from "./cgroup.ts";
-import { requestLine } from "./process-engine.ts";
+import { requestLine } from "./run-request.ts";
 import type { Runtime } from "./runtime.ts";
 import { SandboxProcess, type Layout, type Recipe } from "./sandbox-process.ts";
 import { supervise } from "./supervise.ts";

@@ -159,6 +159,32 @@ describe("DockerEngine runs", () => {
     expect(fake.containers.size).toBe(0);
   });
 
+  // The hostile output cases of runner/test/hostile, against the Docker engine's path through the one supervisor.
+  it("counts lab event lines against the output cap, so an endless stream of valid events is stopped too", async () => {
+    const event = `${EVENT_PREFIX}${JSON.stringify({ type: "produced", topic: "t", partition: 0, offset: "1" })}\n`;
+    const { fake, engine } = await setup((_code, io) => {
+      for (let i = 0; i < 200; i++) io.stdout(event);
+    });
+    const { spec: s, out } = spec("flood events", { limits: { ...limits, outputBytes: 2000 } });
+    expect((await engine.exec(s)).reason).toBe("output-limit");
+    expect(out.events.length * event.length).toBeLessThanOrEqual(2000);
+    expect(fake.containers.size).toBe(0);
+  });
+
+  it("relays no output and no event once the run has been stopped", async () => {
+    const { engine } = await setup((_code, io) => {
+      io.stdout("before\n");
+      setTimeout(() => {
+        io.stdout(`after\n${EVENT_PREFIX}${JSON.stringify({ type: "produced", topic: "t", partition: 0, offset: "2" })}\n`);
+        io.stderr("late\n");
+      }, 400);
+    });
+    const { spec: s, out } = spec("slow", { limits: { ...limits, timeoutMs: 200 } });
+    expect((await engine.exec(s)).reason).toBe("timeout");
+    await new Promise((r) => setTimeout(r, 500));
+    expect(out).toEqual({ stdout: "before\n", stderr: "", events: [] });
+  });
+
   it("turns a missing image into a run error that says why", async () => {
     const { fake, engine } = await setup(() => {});
     fake.images.clear();

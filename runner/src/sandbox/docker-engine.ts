@@ -8,12 +8,10 @@ import { PassThrough, type Duplex } from "node:stream";
 import { finished } from "node:stream/promises";
 import type Docker from "dockerode";
 import { apiMessage, connectDocker, engineAddress, pingDocker, unlessMissing } from "../cluster/docker-api.ts";
-import { LAB_NETWORK, labBrokers } from "../cluster/docker-nodes.ts";
-import type { EndReason } from "../protocol/index.ts";
-import { StdoutDemux } from "./output.ts";
-import { baseEnv, nodeFlags, requestLine } from "./process-engine.ts";
+import { LAB_NETWORK, labBrokersFor } from "../cluster/docker-nodes.ts";
+import { baseEnv, nodeFlags, requestLine } from "./run-request.ts";
 import type { Runtime } from "./runtime.ts";
-import { reasonFor } from "./supervise.ts";
+import { superviseRun, type RunExit, type RunHandle } from "./supervise.ts";
 import { EngineUnavailableError, type Engine, type ExecResult, type ExecSpec } from "./types.ts";
 
 export const SANDBOX_IMAGE = "offset-sandbox:latest";
@@ -36,6 +34,8 @@ export interface DockerEngineOptions {
   mountRuntime?: Pick<Runtime, "nodeModules" | "bootstrap">;
   /** How long to wait for a killed container to report its exit before removing it regardless. */
   killGraceMs?: number;
+  /** KAFKA_PORT: tells the learner listener's host ports from the plaintext ones. */
+  kafkaPort?: number | undefined;
 }
 
 /** True when a Docker engine answers quickly; `auto` engine selection uses it. */
@@ -59,9 +59,12 @@ export class DockerEngine implements Engine {
     this.network = options.network ?? LAB_NETWORK;
   }
 
-  /** Runs reach the brokers by their names on the lab network, whatever address the host uses. */
-  brokersFor(): string[] {
-    return [...labBrokers];
+  /**
+   * Runs reach the brokers by their names on the lab network, whatever address the host uses: the learner
+   * listener's names when the host uses the learner listener (classroom), the plaintext ones otherwise.
+   */
+  brokersFor(hostBrokers: readonly string[] = []): string[] {
+    return labBrokersFor(hostBrokers, this.options.kafkaPort);
   }
 
   /** Checks the engine, the image and the network; throws an EngineUnavailableError that says how to fix each. */
@@ -96,7 +99,7 @@ export class DockerEngine implements Engine {
     }
     this.live.add(container);
     try {
-      return { ...(await this.supervise(container, spec)), durationMs: durationMs() };
+      return await superviseRun(this.handle(container, spec), spec, startedAt);
     } finally {
       await container.remove({ force: true }).catch(() => {});
       this.live.delete(container);
@@ -151,76 +154,57 @@ export class DockerEngine implements Engine {
     };
   }
 
-  /** Streams the run's output under its limits and maps how it ended to a reason (as supervise.ts does for processes). */
-  private async supervise(container: Docker.Container, spec: ExecSpec): Promise<Omit<ExecResult, "durationMs">> {
-    let reason: EndReason | undefined;
-    let killed: (() => void) | undefined;
-    const killedOrGone = new Promise<void>((resolve) => (killed = resolve));
-    const stop = (why: EndReason) => {
-      if (reason) return;
-      reason = why;
+  /**
+   * The container as a RunHandle for the one supervisor (supervise.ts), which owns every limit. Attached before
+   * start, so not a byte of early output is missed; with hijack the engine hands over the raw connection, a socket
+   * we can half-close to end stdin.
+   */
+  private handle(container: Docker.Container, spec: ExecSpec): RunHandle {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let stopped = false;
+    let giveUp: () => void = () => {};
+    const gaveUp = new Promise<void>((resolve) => (giveUp = resolve));
+    const kill = () => {
+      if (stopped) return;
+      stopped = true;
       container.kill().catch(() => {});
       // Stop waiting for the engine's exit report after a grace period; the container is force-removed anyway.
-      setTimeout(() => killed?.(), this.options.killGraceMs ?? 5000).unref();
+      setTimeout(giveUp, this.options.killGraceMs ?? 5000).unref();
     };
-    let outputBytes = 0;
-    const count = (text: string): boolean => {
-      outputBytes += Buffer.byteLength(text);
-      if (outputBytes <= spec.limits.outputBytes) return true;
-      stop("output-limit");
-      return false;
-    };
-    const demux = new StdoutDemux(
-      (text) => count(text) && reason === undefined && spec.onStdout(text),
-      (event) => spec.onKafkaEvent(event),
-    );
-    const stdout = new PassThrough().setEncoding("utf8");
-    const stderr = new PassThrough().setEncoding("utf8");
-    stdout.on("data", (chunk: string) => reason === undefined && demux.push(chunk));
-    stderr.on("data", (chunk: string) => count(chunk) && reason === undefined && spec.onStderr(chunk));
-
-    const timer = setTimeout(() => stop("timeout"), spec.limits.timeoutMs);
-    const onAbort = () => stop("cancelled");
-    spec.signal.addEventListener("abort", onAbort, { once: true });
-    let stream: Duplex | undefined;
-    try {
-      // Attached before start, so not a byte of early output is missed.
-      // With hijack the engine hands over the raw connection: a socket we can half-close to end stdin.
-      stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
-      const attached = stream;
-      const streamClosed = new Promise<void>((resolve) => {
-        attached
-          .once("end", resolve)
-          .once("close", resolve)
-          .once("error", () => resolve());
-      });
-      this.docker.modem.demuxStream(stream, stdout, stderr);
-      if (reason) return { exitCode: null, reason };
-      await container.start();
-      // A stop that raced the start found nothing to kill yet.
-      if (reason) container.kill().catch(() => {});
-      stream.end(requestLine(spec));
-      const exit = await Promise.race([container.wait() as Promise<{ StatusCode: number }>, killedOrGone.then(() => undefined)]);
-      // Output can trail the exit report by a moment; the attach stream closes once it is all delivered.
-      await Promise.race([streamClosed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-      stream.destroy();
-      stdout.end();
-      stderr.end();
-      await Promise.all([finished(stdout), finished(stderr)]);
-      demux.end();
-      const state = (await container.inspect().catch(() => undefined))?.State;
-      const exitCode = exit?.StatusCode ?? null;
-      // The kernel's OOM killer sends SIGKILL; Docker records it, and the learner should read "killed", not "error".
-      return { exitCode, reason: reason ?? (state?.OOMKilled ? "killed" : reasonFor(exitCode, null)) };
-    } catch (error) {
-      if (reason) return { exitCode: null, reason };
-      spec.onStderr(`The run could not start: ${apiMessage(error)}\n`);
-      return { exitCode: null, reason: "error" };
-    } finally {
-      // Also on a failed start, so the hijacked connection never outlives the run.
-      stream?.destroy();
-      clearTimeout(timer);
-      spec.signal.removeEventListener("abort", onAbort);
-    }
+    const exited = (async (): Promise<RunExit> => {
+      let stream: Duplex | undefined;
+      try {
+        stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
+        const attached = stream;
+        const streamClosed = new Promise<void>((resolve) => {
+          attached
+            .once("end", resolve)
+            .once("close", resolve)
+            .once("error", () => resolve());
+        });
+        this.docker.modem.demuxStream(stream, stdout, stderr);
+        if (stopped) return { code: null, signal: null };
+        await container.start();
+        // A stop that raced the start found nothing to kill yet.
+        if (stopped) container.kill().catch(() => {});
+        stream.end(requestLine(spec));
+        const exit = await Promise.race([container.wait() as Promise<{ StatusCode: number }>, gaveUp.then(() => undefined)]);
+        // Output can trail the exit report by a moment; the attach stream closes once it is all delivered.
+        await Promise.race([streamClosed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+        const state = (await container.inspect().catch(() => undefined))?.State;
+        // The kernel's OOM killer sends SIGKILL; Docker records it, and the learner should read "killed", not "error".
+        return { code: exit?.StatusCode ?? null, signal: null, oomKilled: state?.OOMKilled };
+      } catch (error) {
+        return { code: null, signal: null, failure: stopped ? undefined : `The run could not start: ${apiMessage(error)}` };
+      } finally {
+        // Also on a failed start, so the hijacked connection never outlives the run.
+        stream?.destroy();
+        stdout.end();
+        stderr.end();
+        await Promise.all([finished(stdout).catch(() => {}), finished(stderr).catch(() => {})]);
+      }
+    })();
+    return { stdout, stderr, exited, kill };
   }
 }

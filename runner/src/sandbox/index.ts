@@ -31,7 +31,7 @@ export async function createEngine(config: Config, progress: Progress = () => {}
       return engine;
     }
     case "docker": {
-      const engine = await startDocker(true);
+      const engine = await startDocker(true, config.KAFKA_PORT);
       if (!engine)
         throw new EngineUnavailableError(
           "RUNNER_ENGINE=docker: Docker is not reachable. Start the Docker daemon, or choose RUNNER_ENGINE=sandbox.",
@@ -48,7 +48,7 @@ export async function createEngine(config: Config, progress: Progress = () => {}
       } catch (error) {
         sandboxProblem = error instanceof Error ? error.message : String(error);
       }
-      const docker = await startDocker();
+      const docker = await startDocker(false, config.KAFKA_PORT);
       if (docker) {
         progress("Engine: docker (the bubblewrap sandbox is not available here)");
         return docker;
@@ -86,27 +86,16 @@ async function startSandbox(runtime: Runtime, config: Config, options: CreateEng
 }
 
 /**
- * The Docker engine lives in its own module (dockerode is heavy). Resolves undefined when Docker is not
- * usable; with `explain`, throws the engine's own EngineUnavailableError instead (it says what to fix).
+ * The Docker engine lives in its own module (dockerode is heavy) and loads only when asked for. Resolves undefined
+ * when Docker is not usable; with `explain`, throws the engine's own EngineUnavailableError instead (it says what
+ * to fix).
  */
-async function startDocker(explain = false): Promise<Engine | undefined> {
-  interface DockerModule {
-    dockerEngineAvailable?: () => Promise<boolean>;
-    DockerEngine?: new () => Engine & { check?: () => Promise<void> };
-  }
-  let docker: DockerModule;
+async function startDocker(explain = false, kafkaPort?: number): Promise<Engine | undefined> {
+  const docker = await import("./docker-engine.ts");
   try {
-    // A variable specifier: the module may not exist in every checkout, and that must not fail type-checking.
-    const specifier = "./docker-engine.ts";
-    docker = (await import(specifier)) as DockerModule;
-  } catch {
-    return undefined;
-  }
-  try {
-    if (docker.dockerEngineAvailable && !(await docker.dockerEngineAvailable())) return undefined;
-    if (!docker.DockerEngine) return undefined;
-    const engine = new docker.DockerEngine();
-    await engine.check?.();
+    if (!(await docker.dockerEngineAvailable())) return undefined;
+    const engine = new docker.DockerEngine({ kafkaPort });
+    await engine.check();
     return engine;
   } catch (error) {
     if (explain && error instanceof EngineUnavailableError) throw error;

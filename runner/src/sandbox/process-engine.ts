@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { Runtime } from "./runtime.ts";
+import { baseEnv, nodeFlags, requestLine } from "./run-request.ts";
 import { supervise } from "./supervise.ts";
 import type { Engine, ExecResult, ExecSpec } from "./types.ts";
 
@@ -50,24 +51,4 @@ export class ProcessEngine implements Engine {
   }
 
   async close(): Promise<void> {}
-}
-
-/** Node flags shared by the engines that run Node directly. */
-export function nodeFlags(memoryMb: number): string[] {
-  return [
-    // V8's heap stays below the memory limit, so an allocation loop ends in a clean heap error.
-    `--max-old-space-size=${Math.max(32, Math.floor(memoryMb * 0.75))}`,
-    "--enable-source-maps",
-    "--no-warnings",
-  ];
-}
-
-/** Environment every run gets, whatever the engine. */
-export function baseEnv(): Record<string, string> {
-  return { KAFKAJS_NO_PARTITIONER_WARNING: "1", NODE_ENV: "production" };
-}
-
-/** The bootstrap's input: a header line with the run's environment, then the code. */
-export function requestLine(spec: ExecSpec): string {
-  return `${JSON.stringify({ env: spec.env })}\n${spec.code}`;
 }

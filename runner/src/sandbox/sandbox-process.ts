@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { CgroupParent, RunCgroup } from "./cgroup.ts";
-import { baseEnv, nodeFlags } from "./process-engine.ts";
+import { baseEnv, nodeFlags } from "./run-request.ts";
 import type { RunLimits } from "./types.ts";
 
 /** The uid/gid inside the sandbox and, when the runner is root, outside too ("nobody"). */
