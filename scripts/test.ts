@@ -1,7 +1,7 @@
 /**
  * `npm test`: everything, in order, against real parts.
  *   0. check that every test port is free (else stop at once, naming who holds it);
- *   1. type-check the runner, the site scripts and every lesson snippet;  2. build the site;  3. unit tests;
+ *   1. type-check the runner, the site (astro check) and every lesson snippet, lint and format-check;  2. build the site;  3. unit tests;
  *   4. start the course exactly as `npm start` does, on test ports (its own 3-node cluster, classroom mode,
  *      fault injection on);  5. integration, sandbox and hostile tests against it;  6. the lesson checks and
  *      learner-experience specs in Chromium through `check:lessons --base-url`;  7. stop it and prove that no
@@ -148,6 +148,20 @@ async function main(): Promise<void> {
     const typecheck = run(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", project]);
     record(`typecheck (${project})`, typecheck.ok, typecheck.ok ? 1 : 0, 0);
   }
+
+  // The gates a reviewer would otherwise run by hand: the site's own type-check, the linter and the formatter.
+  const astroCheck = run(process.execPath, [
+    path.join(root, "node_modules/astro/bin/astro.mjs"),
+    "check",
+    "--tsconfig",
+    "tsconfig.site.json",
+  ]);
+  record("astro check (site)", astroCheck.ok, astroCheck.ok ? 1 : 0, 0);
+  step("Lint and format");
+  const lint = run(process.execPath, [path.join(root, "node_modules/eslint/bin/eslint.js"), "."]);
+  record("eslint", lint.ok, lint.ok ? 1 : 0, 0);
+  const format = run(process.execPath, [path.join(root, "node_modules/prettier/bin/prettier.cjs"), "--check", "."]);
+  record("prettier --check", format.ok, format.ok ? 1 : 0, 0);
 
   step("Build the site");
   const build = run(process.execPath, [path.join(root, "node_modules/astro/bin/astro.mjs"), "build", "--silent"]);
