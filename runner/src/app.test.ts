@@ -136,3 +136,36 @@ describe("any request", () => {
     expect(response.status).toBe(409);
   });
 });
+
+describe("a full queue", () => {
+  it("answers 429 with Retry-After, mapped from the queue's own error", async () => {
+    const config = loadConfig({});
+    const sessions = new Sessions("single", "s");
+    const engine = new FakeEngine(() => new Promise(() => {}));
+    const runs = new RunManager({
+      engine,
+      queue: new RunQueue(1, 1),
+      limits: { timeoutMs: 1000, outputBytes: 1000, memoryMb: 64, maxProcesses: 8 },
+      brokers: () => [],
+      labSession: () => "",
+      exerciseCheck: () => Promise.resolve(undefined),
+    });
+    const hono = createApp({
+      config,
+      cluster,
+      inspector: {} as ClusterInspector,
+      engine,
+      runs,
+      janitor: new SessionJanitor(() => []),
+      sessions,
+    });
+    const send = () =>
+      hono.request("http://127.0.0.1:4321/api/runs", { method: "POST", headers: json, body: JSON.stringify({ code: "1", lang: "ts" }) });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await send()).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    const full = await send();
+    expect(full.headers.get("retry-after")).toBe("5");
+    expect(await errorOf(full)).toMatch(/Too many runs/);
+  });
+});

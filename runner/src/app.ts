@@ -1,13 +1,13 @@
 /**
- * The HTTP surface: /api/* plus the built site, on one port. This is the one place that maps runner faults
- * to HTTP status codes; internals never reach the client.
+ * The HTTP surface: /api/* plus the built site, on one port. Faults of the layers below are typed by kind and
+ * mapped to HTTP status codes here, in onError; internals never reach the client.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { ClusterError } from "./cluster/index.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError, QueueFullError } from "./errors.ts";
 import { clusterRoutes, healthRoutes, type ClusterRouteDeps } from "./routes/cluster.ts";
 import { originGuard } from "./routes/guard.ts";
 import { runRoutes } from "./routes/runs.ts";
@@ -48,6 +48,10 @@ export function createApp(deps: AppDeps): Hono {
     if (error instanceof ApiError) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       return c.json({ error: error.message }, error.status);
+    }
+    if (error instanceof QueueFullError) {
+      c.header("Retry-After", String(error.retryAfterSeconds));
+      return c.json({ error: error.message }, 429);
     }
     if (error instanceof ClusterError) return c.json({ error: error.message }, 409);
     console.error(`[runner] ${c.req.method} ${c.req.path} failed:`, error);

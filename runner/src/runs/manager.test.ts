@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../errors.ts";
+import { QueueFullError } from "../errors.ts";
 import type { RunEvent } from "../protocol/index.ts";
 import { FakeEngine, forever } from "../sandbox/fake-engine.ts";
 import { RunManager } from "./manager.ts";
@@ -39,11 +39,11 @@ describe("RunManager with a fake engine", () => {
     expect(engine.calls).toHaveLength(0);
   });
 
-  it("answers 429 when the queue is full, and a queued run can be cancelled", async () => {
+  it("refuses a run when the queue is full, and a queued run can be cancelled", async () => {
     const runs = manager(new FakeEngine(forever));
     const running = runs.create({ code: "1", lang: "ts" }, "a");
     const waiting = runs.create({ code: "2", lang: "ts" }, "b");
-    expect(() => runs.create({ code: "3", lang: "ts" }, "c")).toThrow(ApiError);
+    expect(() => runs.create({ code: "3", lang: "ts" }, "c")).toThrow(QueueFullError);
     waiting.cancel();
     const waited = await drain(waiting.events);
     expect(waited.map((e) => e.event)).toEqual(["queue", "end"]);

@@ -3,7 +3,7 @@
  * optionally check an exercise, end. A failing snippet is data (`end { reason: "error" }`), never a 5xx.
  */
 import crypto from "node:crypto";
-import { ApiError } from "../errors.ts";
+import { QueueFullError } from "../errors.ts";
 import type { RunEvent, RunRequest } from "../protocol/index.ts";
 import type { Engine, ExecResult, RunLimits } from "../sandbox/types.ts";
 import { Channel } from "./channel.ts";
@@ -48,7 +48,7 @@ export class RunManager {
     this.options = options;
   }
 
-  /** Queues a run; throws ApiError 429 when the queue is full. */
+  /** Queues a run; throws QueueFullError when the queue is full. */
   create(request: RunRequest, session: string): Run {
     const id = crypto.randomUUID();
     const events = new Channel<RunEvent>();
@@ -83,7 +83,7 @@ export class RunManager {
     this.active.set(id, run);
     if (!this.options.queue.submit(job)) {
       this.active.delete(id);
-      throw new ApiError(429, "Too many runs are waiting. Try again in a few seconds.", { "Retry-After": "5" });
+      throw new QueueFullError();
     }
     return run;
   }
