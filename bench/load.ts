@@ -8,6 +8,7 @@
  * Importable: `runLoad()` returns the report, so a test can aim it at an in-process server.
  */
 import { fileURLToPath } from "node:url";
+import { readRunEvents } from "../runner/src/protocol/sse.ts";
 
 export interface LoadOptions {
   url?: string;
@@ -77,12 +78,8 @@ async function oneRun(url: string, code: string, deadlineMs: number, index: numb
     if (response.status === 429) return (await response.body?.cancel(), { kind: "rejected" });
     if (response.status >= 500) return (await response.body?.cancel(), { kind: "server-error" });
     if (response.status !== 200 || !response.body) return (await response.body?.cancel(), { kind: "other-status" });
-    let text = "";
-    const decoder = new TextDecoder();
-    for await (const chunk of response.body) {
-      text += decoder.decode(chunk, { stream: true });
-      const end = /event: end\ndata: (.*)\n/.exec(text);
-      if (end) return { kind: "completed", ms: performance.now() - started, reason: (JSON.parse(end[1]!) as { reason: string }).reason };
+    for await (const event of readRunEvents(response.body)) {
+      if (event.event === "end") return { kind: "completed", ms: event.at - started, reason: event.data.reason };
     }
     return { kind: "hung" };
   } catch {

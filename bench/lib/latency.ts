@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { parseRunEvent } from "../../runner/src/protocol/index.ts";
+import { readRunEvents } from "../../runner/src/protocol/sse.ts";
 import { repoRoot } from "./stack.ts";
 import { wallNow } from "./stats.ts";
 
@@ -82,34 +82,23 @@ export async function timedRun(baseUrl: string, code: string, cookie?: string): 
     result.error = `HTTP ${response.status}: ${(await response.text().catch(() => "")).slice(0, 200)}`;
     return result;
   }
-  const decoder = new TextDecoder();
-  let buffer = "";
   let stdout = "";
   let stderr = "";
   let reason: string | undefined;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    const at = wallNow() - posted;
-    buffer += decoder.decode(chunk, { stream: true });
-    let split: number;
-    while ((split = buffer.indexOf("\n\n")) !== -1) {
-      const block = buffer.slice(0, split);
-      buffer = buffer.slice(split + 2);
-      const name = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (!name || data === undefined) continue;
-      const event = parseRunEvent(name, data);
-      if (!event) continue;
-      if (event.event === "queue") result.queued = true;
-      if (event.event === "start") result.toStart = at;
-      if (event.event === "stdout") {
-        result.toFirstStdout ??= at;
-        stdout += event.data.text;
-      }
-      if (event.event === "stderr") stderr += event.data.text;
-      if (event.event === "end") {
-        result.toEnd = at;
-        reason = event.data.reason;
-      }
+  // The reader stamps each event with performance.now() as it arrives; wallNow() shares that clock.
+  const origin = performance.timeOrigin;
+  for await (const event of readRunEvents(response.body)) {
+    const at = origin + event.at - posted;
+    if (event.event === "queue") result.queued = true;
+    if (event.event === "start") result.toStart = at;
+    if (event.event === "stdout") {
+      result.toFirstStdout ??= at;
+      stdout += event.data.text;
+    }
+    if (event.event === "stderr") stderr += event.data.text;
+    if (event.event === "end") {
+      result.toEnd = at;
+      reason = event.data.reason;
     }
   }
   result.stamps = parseStamps(stdout);

@@ -6,7 +6,7 @@
 import { expect, test } from "@playwright/test";
 import { assertExpectations, cleanUpSession, runSnippet, snippetLocator } from "../support/lesson-driver.ts";
 import { loadLessons } from "../support/manifest.ts";
-import { parseRunStream } from "../../runner/src/protocol/index.ts";
+import { parseRunStream } from "../../runner/src/protocol/sse.ts";
 
 const lessons = loadLessons();
 

@@ -10,7 +10,7 @@ import { h } from "./dom.ts";
 const MAX_CELLS = 24;
 
 interface Lane {
-  cells: { offset: string; consumed: boolean }[];
+  cells: { offset: string }[];
   dropped: number;
 }
 
@@ -63,15 +63,12 @@ class OffsetLanes extends HTMLElement {
   }
 
   private record(event: KafkaEvent): void {
-    if (event.type === "assigned") return;
     this.learnPartitions(event.topic);
     const lanes = this.topics.get(event.topic) ?? new Map<number, Lane>();
     this.topics.set(event.topic, lanes);
     const lane = lanes.get(event.partition) ?? { cells: [], dropped: 0 };
     lanes.set(event.partition, lane);
-    const existing = lane.cells.find((c) => c.offset === event.offset);
-    if (existing) existing.consumed ||= event.type === "consumed";
-    else lane.cells.push({ offset: event.offset, consumed: event.type === "consumed" });
+    if (!lane.cells.some((c) => c.offset === event.offset)) lane.cells.push({ offset: event.offset });
     if (lane.cells.length > MAX_CELLS) lane.dropped += lane.cells.splice(0, lane.cells.length - MAX_CELLS).length;
     // Many records can arrive in one burst; draw once per frame.
     this.frame ||= requestAnimationFrame(() => {
@@ -113,17 +110,7 @@ class OffsetLanes extends HTMLElement {
         "span",
         { class: "lanes-cells", "aria-hidden": "true" },
         lane?.dropped ? h("span", { class: "lanes-more" }, `+${lane.dropped}`) : null,
-        ...cells.map((c) =>
-          h(
-            "span",
-            {
-              class: "lanes-cell",
-              "data-consumed": c.consumed ? "true" : undefined,
-              title: `offset ${c.offset}${c.consumed ? " (read back)" : ""}`,
-            },
-            c.offset,
-          ),
-        ),
+        ...cells.map((c) => h("span", { class: "lanes-cell", title: `offset ${c.offset}` }, c.offset)),
       ),
     );
   }

@@ -1,8 +1,10 @@
 /**
- * Streams one run from POST /api/runs. Every server-sent event is validated against the shared protocol; a
- * network failure or a 4xx becomes a readable message instead of a spinner that never ends.
+ * Streams one run from POST /api/runs through the protocol's one reader, which validates every event (an invalid
+ * one is logged to the console, not dropped in silence); a network failure or a 4xx becomes a readable message
+ * instead of a spinner that never ends.
  */
-import { parseRunEvent, type RunEvent } from "../../runner/src/protocol/index.ts";
+import type { RunEvent } from "../../runner/src/protocol/index.ts";
+import { readRunEvents } from "../../runner/src/protocol/sse.ts";
 
 export interface RunOptions {
   exercise?: string | undefined;
@@ -38,24 +40,11 @@ export async function streamRun(code: string, options: RunOptions): Promise<void
   const runId = response.headers.get("X-Run-Id");
   if (runId) options.onRunId?.(runId);
 
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
   let ended = false;
   try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let boundary: number;
-      while ((boundary = buffer.indexOf("\n\n")) !== -1) {
-        const block = buffer.slice(0, boundary);
-        buffer = buffer.slice(boundary + 2);
-        const event = parseBlock(block);
-        if (event) {
-          if (event.event === "end") ended = true;
-          options.onEvent(event);
-        }
-      }
+    for await (const event of readRunEvents(response.body, (invalid) => console.error(`[offset] ${invalid.message}`))) {
+      if (event.event === "end") ended = true;
+      options.onEvent(event);
     }
   } catch {
     if (options.signal.aborted) return;
@@ -63,18 +52,4 @@ export async function streamRun(code: string, options: RunOptions): Promise<void
   }
   if (!ended && !options.signal.aborted)
     throw new RunError("The run stream ended without a result. The runner may have restarted; run again.");
-}
-
-function parseBlock(block: string): RunEvent | undefined {
-  let name = "message";
-  const data: string[] = [];
-  for (const line of block.split("\n")) {
-    if (line.startsWith("event:")) name = line.slice(6).trim();
-    else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
-  }
-  try {
-    return parseRunEvent(name, data.join("\n"));
-  } catch {
-    return undefined;
-  }
 }

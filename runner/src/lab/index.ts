@@ -47,7 +47,7 @@ export function displayName(name: string): string {
   return prefix && name.startsWith(prefix) ? name.slice(prefix.length) : name;
 }
 
-/** Sends a structured event to the page (records produced or consumed, partitions assigned). */
+/** Sends a structured event to the page (see runner/src/protocol: records a producer had acknowledged). */
 export function emit(event: Record<string, unknown> & { type: string }): void {
   process.stdout.write(`${EVENT_PREFIX}${JSON.stringify(event)}\n`);
 }

@@ -30,7 +30,7 @@ export const endEventSchema = z.object({
   reason: endReasonSchema,
 });
 
-/** Structured events a snippet emits through the `lab` helpers, drawn by the page. */
+/** Structured events a snippet emits through the `lab` helpers, drawn by the page: each acknowledged record. */
 export const kafkaEventSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("produced"),
@@ -38,19 +38,6 @@ export const kafkaEventSchema = z.discriminatedUnion("type", [
     partition: z.number().int(),
     offset: z.string(),
     key: z.string().nullable().optional(),
-  }),
-  z.object({
-    type: z.literal("consumed"),
-    topic: z.string(),
-    partition: z.number().int(),
-    offset: z.string(),
-    key: z.string().nullable().optional(),
-  }),
-  z.object({
-    type: z.literal("assigned"),
-    groupId: z.string(),
-    memberId: z.string(),
-    partitions: z.array(z.object({ topic: z.string(), partition: z.number().int() })),
   }),
 ]);
 export type KafkaEvent = z.infer<typeof kafkaEventSchema>;
@@ -79,20 +66,6 @@ export function parseRunEvent(event: string, json: string): RunEvent | undefined
   const name = event as RunEventName;
   const parsed = runEventSchemas[name].safeParse(JSON.parse(json));
   return parsed.success ? ({ event: name, data: parsed.data } as RunEvent) : undefined;
-}
-
-/** Parses a whole run stream as read after it ended (tests, checks, the bench); events that fail validation throw. */
-export function parseRunStream(text: string): RunEvent[] {
-  const events: RunEvent[] = [];
-  for (const block of text.replace(/\r\n/g, "\n").split("\n\n")) {
-    const name = /^event: ?(.*)$/m.exec(block)?.[1];
-    const data = [...block.matchAll(/^data: ?(.*)$/gm)].map((m) => m[1]).join("\n");
-    if (!name || !data) continue;
-    const event = parseRunEvent(name, data);
-    if (!event) throw new Error(`The run stream carried an invalid "${name}" event: ${data.slice(0, 200)}`);
-    events.push(event);
-  }
-  return events;
 }
 
 /** Words a learner understands for each end reason. */

@@ -1,5 +1,6 @@
 /** Test helper: posts a run to a live server and collects its server-sent events. */
-import { parseRunStream, type RunEvent } from "../../src/protocol/index.ts";
+import type { RunEvent } from "../../src/protocol/index.ts";
+import { parseRunStream } from "../../src/protocol/sse.ts";
 
 export interface CollectedRun {
   status: number;
