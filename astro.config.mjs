@@ -3,10 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import starlight from "@astrojs/starlight";
 import { defineConfig } from "astro/config";
+import { stripOrder } from "./runner/src/protocol/lessons.ts";
 
 const lessonsRoot = path.resolve("content/lessons");
-/** @param {string} name */
-const stripOrder = (name) => name.replace(/^\d+-/, "");
 
 /** The sidebar comes from the content tree: numbered part folders holding numbered lesson folders. */
 function sidebarFromContent() {

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
+import { stripOrder as strip } from "../runner/src/protocol/lessons.ts";
 
 export const lessonsRoot = path.resolve(import.meta.dirname, "../content/lessons");
 
@@ -37,8 +38,6 @@ interface Frontmatter {
   snippets?: { file: string; expect?: { stdout?: string[]; produced?: number; reason?: string } }[];
   exercises?: { id: string; hints?: string[]; wrong?: { file: string; what?: string }[] }[];
 }
-
-const strip = (name: string) => name.replace(/^\d+-/, "");
 
 /** Every lesson folder (NN-part/NN-lesson/index.mdx), in course order. */
 export function lessonDirs(): string[] {

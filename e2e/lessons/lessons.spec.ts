@@ -6,6 +6,7 @@
 import { expect, test } from "@playwright/test";
 import { assertExpectations, cleanUpSession, runSnippet, snippetLocator } from "../support/lesson-driver.ts";
 import { loadLessons } from "../support/manifest.ts";
+import { exerciseRunId } from "../../runner/src/protocol/lessons.ts";
 import { parseRunStream } from "../../runner/src/protocol/sse.ts";
 
 const lessons = loadLessons();
@@ -34,7 +35,7 @@ for (const lesson of lessons) {
           test.setTimeout(150_000);
           const where = `Lesson "${lesson.id}", exercise "${exercise.id}", wrong solution ${wrong.file} (${wrong.what})`;
           const response = await request.post("/api/runs", {
-            data: { code: wrong.code, lang: "ts", exercise: `${lesson.id.split("/").pop()}/${exercise.id}` },
+            data: { code: wrong.code, lang: "ts", exercise: exerciseRunId(lesson.id, exercise.id) },
             timeout: 140_000,
           });
           expect(response.status(), `${where}: the run was refused`).toBe(200);

@@ -4,37 +4,21 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { lessonIndexSchema, type ExerciseEntry, type LessonIndexEntry, type SnippetEntry } from "../../runner/src/protocol/lessons.ts";
 
-export interface SnippetSpec {
-  id: string;
-  file: string;
-  expect: { stdout: string[]; notStdout: string[]; reason: "ok" | "error" | "timeout"; produced?: number };
-  timeoutSeconds: number;
-  stopBrokers: number[];
-}
-export interface ExerciseSpec {
-  id: string;
-  title: string;
-  starter: string;
-  solution: string;
-  /** Wrong solutions the check must reject, with their code. */
-  wrong: { file: string; what: string; code: string }[];
-}
-export interface LessonSpec {
-  id: string;
-  title: string;
-  url: string;
-  faultInjection: boolean;
-  snippets: SnippetSpec[];
-  exercises: ExerciseSpec[];
-}
+export type SnippetSpec = SnippetEntry;
+export type ExerciseSpec = ExerciseEntry;
+export type LessonSpec = LessonIndexEntry;
 
 export function loadLessons(): LessonSpec[] {
   const file = process.env.LESSONS_MANIFEST ?? path.resolve("dist/lessons.json");
   if (!fs.existsSync(file)) {
     throw new Error(`No lesson manifest at ${file}. Build the site (npm run build) or run through npm run check:lessons.`);
   }
-  const { lessons } = JSON.parse(fs.readFileSync(file, "utf8")) as { lessons: LessonSpec[] };
+  const parsed = lessonIndexSchema.safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
+  if (!parsed.success)
+    throw new Error(`${file} does not match the lesson index schema (runner/src/protocol/lessons.ts): ${parsed.error.message}`);
+  const { lessons } = parsed.data;
   const filter = (process.env.LESSON_FILTER ?? "")
     .split(",")
     .map((f) => f.trim())

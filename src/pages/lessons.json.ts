@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { APIRoute } from "astro";
 import { getCollection } from "astro:content";
+import type { LessonIndex } from "../../runner/src/protocol/lessons.ts";
 
 /** A file beside the lesson, read at build time (wrong solutions travel with the manifest, so any deployment can be checked). */
 const besideLesson = (lessonFile: string | undefined, file: string) =>
@@ -32,5 +33,6 @@ export const GET: APIRoute = async () => {
       })),
     }))
     .sort((a, b) => a.id.localeCompare(b.id));
-  return new Response(JSON.stringify({ lessons }, null, 2), { headers: { "content-type": "application/json" } });
+  const index: LessonIndex = { lessons };
+  return new Response(JSON.stringify(index, null, 2), { headers: { "content-type": "application/json" } });
 };

@@ -4,17 +4,18 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { parseExerciseRunId, stripOrder } from "../protocol/lessons.ts";
 
 const lessonsRoot = path.resolve(import.meta.dirname, "../../../content/lessons");
 
 /** Finds the check source for an exercise id, or undefined. */
 export async function exerciseCheckSource(id: string): Promise<string | undefined> {
-  const match = /^([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(id);
-  if (!match) return undefined;
-  const [, lesson, exercise] = match;
+  const parsed = parseExerciseRunId(id);
+  if (!parsed) return undefined;
+  const { lesson, exercise } = parsed;
   for (const part of safeList(lessonsRoot)) {
     for (const folder of safeList(path.join(lessonsRoot, part))) {
-      if (folder.replace(/^\d+-/, "") !== lesson) continue;
+      if (stripOrder(folder) !== lesson) continue;
       const file = path.join(lessonsRoot, part, folder, `${exercise}.check.ts`);
       if (fs.existsSync(file)) return await fs.promises.readFile(file, "utf8");
     }
