@@ -5,11 +5,12 @@
 import { expect, test, type Page } from "@playwright/test";
 import { assertExpectations, cleanUpSession, runSnippet, snippetLocator } from "../support/lesson-driver.ts";
 import { loadLessons } from "../support/manifest.ts";
+import { healthSchema } from "../../runner/src/protocol/cluster.ts";
 
 const lessons = loadLessons().filter((l) => l.snippets.some((s) => s.stopBrokers.length > 0));
 
 async function brokerUp(page: Page, id: number): Promise<boolean> {
-  const health = (await (await page.request.get("/api/health")).json()) as { cluster: { brokers: { id: number; up: boolean }[] } };
+  const health = healthSchema.parse(await (await page.request.get("/api/health")).json());
   return health.cluster.brokers.find((b) => b.id === id)?.up ?? false;
 }
 

@@ -1,13 +1,10 @@
 /** The cluster panel: live brokers, and on fault-injection lessons, Stop/Start that the cluster visibly reacts to. */
 import { expect, test, type APIRequestContext } from "@playwright/test";
+import { clusterViewSchema, healthSchema, type ClusterView } from "../../runner/src/protocol/cluster.ts";
 import { lessonWithPanel } from "./helpers.ts";
 
-interface View {
-  brokers: { id: number; up: boolean; controller: boolean }[];
-  topics: { name: string; partitions: { leader: number }[] }[];
-}
-
-const clusterView = async (request: APIRequestContext): Promise<View> => (await request.get("/api/cluster")).json() as Promise<View>;
+const clusterView = async (request: APIRequestContext): Promise<ClusterView> =>
+  clusterViewSchema.parse(await (await request.get("/api/cluster")).json());
 
 test("the cluster panel shows three brokers, one of them the controller", async ({ page, request }) => {
   const url = await lessonWithPanel(request);
@@ -21,7 +18,7 @@ test("the cluster panel shows three brokers, one of them the controller", async 
 
 test("stopping a broker from the panel moves its leaders, and starting it brings it back", async ({ page, request }) => {
   test.setTimeout(240_000);
-  const health = (await (await request.get("/api/health")).json()) as { faultInjection?: boolean };
+  const health = healthSchema.parse(await (await request.get("/api/health")).json());
   expect(health.faultInjection, "this spec needs a server started with FAULT_INJECTION=on").toBe(true);
   const url = await lessonWithPanel(request, true);
   expect(url, "no fault-injection lesson places the cluster panel").toBeTruthy();

@@ -1,5 +1,6 @@
 /** Shared locators for the learner-experience specs. */
 import type { APIRequestContext, Page } from "@playwright/test";
+import { lessonIndexSchema } from "../../runner/src/protocol/lessons.ts";
 
 /** A lesson with two runnable snippets and the cluster panel. */
 export const LESSON = "/events-and-the-log/your-first-event/";
@@ -27,7 +28,7 @@ export async function typeAtEnd(page: Page, editor: ReturnType<Page["locator"]>,
 
 /** The first lesson whose page has the cluster panel (optionally one that declares fault injection). */
 export async function lessonWithPanel(request: APIRequestContext, faultInjection = false): Promise<string | undefined> {
-  const index = (await (await request.get("/lessons.json")).json()) as { lessons: { url: string; faultInjection: boolean }[] };
+  const index = lessonIndexSchema.parse(await (await request.get("/lessons.json")).json());
   for (const lesson of index.lessons.filter((l) => !faultInjection || l.faultInjection)) {
     if ((await (await request.get(lesson.url)).text()).includes("<offset-cluster")) return lesson.url;
   }

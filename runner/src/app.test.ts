@@ -7,6 +7,7 @@ import { createApp } from "./app.ts";
 import type { ClusterBackend } from "./cluster/index.ts";
 import type { ClusterInspector } from "./cluster/inspect.ts";
 import { loadConfig } from "./config/index.ts";
+import { healthSchema } from "./protocol/cluster.ts";
 import { RunManager } from "./runs/manager.ts";
 import { RunQueue } from "./runs/queue.ts";
 import { FakeEngine } from "./sandbox/fake-engine.ts";
@@ -119,6 +120,15 @@ describe("/api/cluster", () => {
   it("404 for a broker that does not exist", async () => {
     const response = await post("/api/cluster/brokers/9/stop", "", { host: "127.0.0.1:4321" });
     expect(response.status).toBe(404);
+  });
+});
+
+describe("GET /api/health", () => {
+  it("answers in the shape the page and the checks read (runner/src/protocol/cluster.ts)", async () => {
+    const response = await app().request("http://127.0.0.1:4321/api/health", { headers: { host: "127.0.0.1:4321" } });
+    const health = healthSchema.parse(await response.json());
+    expect(health).toMatchObject({ ok: true, engine: "fake", courseMode: "single", faultInjection: true });
+    expect(health.cluster.brokers).toHaveLength(3);
   });
 });
 

@@ -3,7 +3,7 @@
  * while after), slowly while the panel is merely visible, and not at all when it is off screen or the tab is
  * hidden. On fault-injection lessons it offers Stop/Start per broker.
  */
-import type { ClusterView } from "../../runner/src/cluster/inspect.ts";
+import type { ClusterView } from "../../runner/src/protocol/cluster.ts";
 import { brokersTable, groupsSection, topicsSection, type BrokerBusy } from "./cluster-render.ts";
 
 const FAST_MS = 1000;

@@ -1,5 +1,5 @@
 /** Draws GET /api/cluster as tables: brokers, the learner's topics with their partitions, and consumer groups. */
-import type { ClusterView, GroupView, PartitionView } from "../../runner/src/cluster/inspect.ts";
+import type { ClusterView, GroupView, PartitionView } from "../../runner/src/protocol/cluster.ts";
 import { h } from "./dom.ts";
 
 /** A table with a caption; `hideCaption` when a visible heading already names it (screen readers still get it). */

@@ -5,6 +5,7 @@
  */
 import type { KafkaEvent } from "../../runner/src/protocol/index.ts";
 import { h } from "./dom.ts";
+import type { ClusterView } from "../../runner/src/protocol/cluster.ts";
 
 /** Most cells drawn per partition; older ones are summarised as "+N earlier" so a busy run stays readable. */
 const MAX_CELLS = 24;
@@ -21,7 +22,7 @@ class OffsetLanes extends HTMLElement {
   private readonly onKafka = (event: Event): void => this.record((event as CustomEvent<KafkaEvent>).detail);
   private readonly onStart = (): void => this.clear();
   private readonly onCluster = (event: Event): void => {
-    for (const t of (event as CustomEvent<{ topics: { name: string; partitions: unknown[] }[] }>).detail.topics) {
+    for (const t of (event as CustomEvent<Pick<ClusterView, "topics">>).detail.topics) {
       this.partitionCounts.set(t.name, t.partitions.length);
     }
   };
@@ -53,7 +54,7 @@ class OffsetLanes extends HTMLElement {
     if (this.partitionCounts.has(topic)) return;
     this.partitionCounts.set(topic, 0);
     void fetch("/api/cluster")
-      .then((r) => (r.ok ? (r.json() as Promise<{ topics: { name: string; partitions: unknown[] }[] }>) : undefined))
+      .then((r) => (r.ok ? (r.json() as Promise<ClusterView>) : undefined))
       .then((view) => {
         for (const t of view?.topics ?? [])
           if (t.name === topic || t.name.endsWith(`.${topic}`)) this.partitionCounts.set(topic, t.partitions.length);

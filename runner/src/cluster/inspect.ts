@@ -8,26 +8,9 @@ import { describeQuorumRequest, parseDescribeQuorum } from "../lab/quorum.ts";
 import { sendRaw } from "../lab/raw-request.ts";
 import type { BrokerStatus } from "./types.ts";
 
-export interface PartitionView {
-  partition: number;
-  leader: number;
-  replicas: number[];
-  isr: number[];
-  endOffset: string;
-}
-export interface GroupView {
-  groupId: string;
-  state: string;
-  members: { memberId: string; clientId: string; assignments: { topic: string; partitions: number[] }[] }[];
-  lag: { topic: string; partition: number; committed: string; lag: number }[];
-}
-export interface ClusterView {
-  brokers: (BrokerStatus & { controller: boolean })[];
-  controller: number | null;
-  clusterId: string | null;
-  topics: { name: string; partitions: PartitionView[] }[];
-  groups: GroupView[];
-}
+import type { ClusterView, GroupView, PartitionView } from "../protocol/cluster.ts";
+
+export type { ClusterView, GroupView, PartitionView };
 
 /** Keeps one admin connection and answers cluster views, with names filtered by `visible`. */
 export class ClusterInspector {

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { ClusterBackend } from "../cluster/index.ts";
 import type { ClusterInspector } from "../cluster/inspect.ts";
 import type { Config } from "../config/index.ts";
+import type { Health } from "../protocol/cluster.ts";
 import { ApiError } from "../errors.ts";
 import type { Engine } from "../sandbox/types.ts";
 import { sessionOf, type Sessions } from "../session/index.ts";
@@ -18,7 +19,7 @@ export interface ClusterRouteDeps {
 export function healthRoutes({ cluster, engine, config }: ClusterRouteDeps): Hono {
   return new Hono().get("/", async (c) => {
     const brokers = await cluster.status();
-    return c.json({
+    return c.json<Health>({
       ok: brokers.some((b) => b.up),
       engine: engine.name,
       sandboxed: engine.isolated,

@@ -1,5 +1,6 @@
-/** GET /api/health and GET /api/cluster describe the real cluster. */
+/** GET /api/health and GET /api/cluster describe the real cluster, in the shapes of runner/src/protocol/cluster.ts. */
 import { describe, expect, it } from "vitest";
+import { clusterViewSchema, healthSchema } from "../../src/protocol/cluster.ts";
 import { collectRun, testServerUrl } from "../support/collect-run.ts";
 
 const base = testServerUrl();
@@ -8,11 +9,7 @@ const session = { headers: { cookie: "offset_session=c1a55e00c1a55e00" } };
 
 describe("cluster endpoints", () => {
   it("health names the engine and three brokers that are up", async () => {
-    const body = (await (await fetch(`${base}/api/health`)).json()) as {
-      ok: boolean;
-      engine: string;
-      cluster: { mode: string; brokers: { id: number; up: boolean }[] };
-    };
+    const body = healthSchema.parse(await (await fetch(`${base}/api/health`)).json());
     expect(body.ok).toBe(true);
     expect(typeof body.engine).toBe("string");
     expect(body.cluster.brokers.map((b) => b.id).sort()).toEqual([1, 2, 3]);
@@ -29,11 +26,7 @@ describe("cluster endpoints", () => {
       session,
     );
     expect(run.end?.reason, run.stderr).toBe("ok");
-    const view = (await (await fetch(`${base}/api/cluster`, session)).json()) as {
-      controller: number;
-      brokers: { id: number; controller: boolean }[];
-      topics: { name: string; partitions: { partition: number; leader: number; replicas: number[]; isr: number[] }[] }[];
-    };
+    const view = clusterViewSchema.parse(await (await fetch(`${base}/api/cluster`, session)).json());
     expect([1, 2, 3]).toContain(view.controller);
     expect(view.brokers.filter((b) => b.controller)).toHaveLength(1);
     const topic = view.topics.find((t) => t.name.endsWith("it-view"));
