@@ -41,6 +41,10 @@ describe("course coverage", () => {
         }
       });
 
+      it("has frontmatter the lesson schema accepts", () => {
+        expect(lesson.schemaErrors).toEqual([]);
+      });
+
       it("has no undeclared .ts files (every snippet is checked)", () => {
         expect(lesson.orphans).toEqual([]);
       });

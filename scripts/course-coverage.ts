@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { stripOrder as strip } from "../runner/src/protocol/lessons.ts";
+import { lessonSchema } from "../src/lesson-schema.ts";
 
 export const lessonsRoot = path.resolve(import.meta.dirname, "../content/lessons");
 
@@ -30,6 +31,8 @@ export interface LessonCoverage {
   /** .ts files in the folder that no snippet or exercise declares. */
   orphans: string[];
   later: string[];
+  /** Where the frontmatter breaks the lesson schema (src/lesson-schema.ts), one line each. */
+  schemaErrors: string[];
 }
 
 interface Frontmatter {
@@ -87,7 +90,10 @@ export function coverage(): LessonCoverage[] {
     ]);
     const orphans = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && !declared.has(f));
     const rel = path.relative(lessonsRoot, dir).split(path.sep).map(strip).join("/");
-    return { id: rel, dir, title: data.title ?? rel, snippets, exercises, orphans, later: data.later ?? [] };
+    // The same schema the site builds with: a frontmatter the build would refuse fails here, with the field named.
+    const checked = lessonSchema.safeParse(data);
+    const schemaErrors = checked.success ? [] : checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    return { id: rel, dir, title: data.title ?? rel, snippets, exercises, orphans, later: data.later ?? [], schemaErrors };
   });
 }
 

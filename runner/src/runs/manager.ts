@@ -150,10 +150,12 @@ export class RunManager {
     try {
       extraEnv = (await this.options.sessionEnv?.(labSession)) ?? {};
     } catch (error) {
+      // Kafka's own message stays in the runner's log; the learner gets what to do.
+      console.error(`[runner] preparing session ${labSession} failed:`, (error as Error).message);
       events.push({
         event: "stderr",
         data: {
-          text: `The cluster did not answer while preparing your session (${(error as Error).message}). Check the cluster panel, then run again.\n`,
+          text: "The cluster did not answer while preparing your session (its logins and permissions). Check the cluster panel, then run again.\n",
         },
       });
       return { exitCode: null, reason: "error", durationMs: 0, stdout: "" };
