@@ -1,6 +1,6 @@
 /**
- * The source notes the course was researched from contain errors (see the curriculum). None of them may appear
- * in the course as a claim. A lesson may quote one to correct it: a match is allowed only when the same paragraph
+ * The source notes the course was researched from contain errors (see the curriculum), and the lesson-accuracy
+ * review found more in earlier versions of the course. None of them may appear in the course as a claim. A lesson may quote one to correct it: a match is allowed only when the same paragraph
  * says it is wrong.
  */
 import fs from "node:fs";
@@ -32,6 +32,48 @@ const errors: { claim: string; pattern: RegExp; unless?: RegExp }[] = [
     pattern: /consumers? (can ?not|can't|cannot) scale beyond (the )?(number of )?partitions?( count)?/i,
     unless: /share groups?/i,
   },
+  // Errors the lesson-accuracy review found in earlier versions of the course itself, corrected since.
+  {
+    claim: "the high watermark is the log end offset (the offset the next record gets)",
+    pattern:
+      /high\s+watermark[^.]{0,20}\b(is|equals|=)\s+(the\s+)?(log\s+end\s+offset|(offset|position)\s+(that\s+)?the\s+next\s+(record|message)\s+(will\s+)?(gets?|takes?))/i,
+  },
+  {
+    claim: "kafkajs stops a consumer for good when eachMessage throws a plain Error",
+    pattern: /plain\s+`?Error`?[^.]{0,80}\b(crash(es)?|stops?)\b(?![^.]{0,60}restart)/i,
+  },
+  { claim: "kafkajs retries a SyntaxError", pattern: /(SyntaxError|JSON\.parse)[^.]{0,60}kafkajs\s+(retries|restarts)/i },
+  {
+    claim: "fromBeginning applies only when nothing is committed",
+    pattern: /fromBeginning[^.]{0,60}\bonly\b[^.]{0,40}\b(nothing|no\s+offsets?)\s+((is|are|has\s+been|have\s+been)\s+)?committed/i,
+  },
+  {
+    claim: "resetOffsets moves a group to the beginning or end",
+    pattern: /resetOffsets\(\)`?[^.]{0,30}\bfor\s+the\s+(beginning|start|end)/i,
+  },
+  {
+    claim: "min.insync.replicas has no effect on acks=0 or acks=1 writes",
+    pattern: /(no\s+effect\s+on|does\s+not\s+affect|doesn't\s+affect)\s+`?acks=0`?\s+(or|and)\s+`?acks=1`?/i,
+  },
+  { claim: "a failover never duplicates records in the log", pattern: /(never|not)\s+(lost\s+or\s+)?duplicated\s+in\s+the\s+log/i },
+  {
+    claim: "brokers keep serving throughout a controller stop (on combined nodes)",
+    pattern: /brokers\s+keep\s+serving\s+(produce|fetch)[^.]{0,80}throughout/i,
+  },
+  {
+    claim: "clients never talk to controllers",
+    pattern: /\bclients\s+never\s+(talk|connect)\s+to\s+(the\s+)?controllers?/i,
+    unless: /KIP-919|bootstrap[.-]controllers?|admin/i,
+  },
+  {
+    claim: "kafkajs predates KRaft",
+    pattern: /kafkajs[^\n]{0,40}?(predates|was\s+written\s+before|came\s+before|is\s+older\s+than)\s+KRaft/i,
+  },
+  {
+    claim: "DescribeCluster's controller field is the active controller",
+    pattern: /active\s+controller\s+(is\s+)?\$\{[^}]*\.controller\}|\(the\s+active\s+controller'?s?\s+node\s+id\)/i,
+  },
+  { claim: "SCRAM over plaintext is an alternative to TLS", pattern: /(TLS|SASL_SSL)`?\)?,?\s+or\s+(you\s+)?(use\s+)?SCRAM\b/i },
 ];
 
 /** Words that, in the same paragraph, show the claim is quoted to be corrected. */
@@ -73,6 +115,20 @@ describe("source-note errors", () => {
       "ZooKeeper also enforces quotas.",
       "Consumers cannot scale beyond the number of partitions.",
       "Consumers cannot scale beyond the partition count.",
+      "The high watermark is the log end offset.",
+      "The high watermark is the offset the next record will get.",
+      "With a plain Error the consumer crashes and stays stopped.",
+      "A SyntaxError from JSON.parse: kafkajs retries it.",
+      "fromBeginning applies only when nothing is committed for the group.",
+      "fromBeginning matters only when the group has no offsets committed.",
+      "Use admin.resetOffsets() for the beginning of the topic.",
+      "min.insync.replicas has no effect on acks=0 or acks=1 writes.",
+      "Redelivered records are never duplicated in the log.",
+      "The brokers keep serving produce and fetch requests throughout.",
+      "Clients never talk to controllers.",
+      "kafkajs predates KRaft.",
+      "The active controller is ${cluster.controller}.",
+      "Use TLS, or use SCRAM over plaintext.",
     ];
     for (const sample of samples)
       expect(
