@@ -73,6 +73,11 @@ const errors: { claim: string; pattern: RegExp; unless?: RegExp }[] = [
     claim: "DescribeCluster's controller field is the active controller",
     pattern: /active\s+controller\s+(is\s+)?\$\{[^}]*\.controller\}|\(the\s+active\s+controller'?s?\s+node\s+id\)/i,
   },
+  {
+    claim: "exactly_once_v2 does what the kafkajs read-process-write loop does by hand",
+    pattern:
+      /does\s+what\s+the\s+(kafkajs\s+)?(snippet|code|program)\s+(above\s+)?did\s+by\s+hand|kafkajs[^.\n]{0,60}\b(supports?|implements?|gives?|provides?|offers?)\b[^.\n]{0,40}(exactly_once_v2|KIP-447|group\s+fencing)/i,
+  },
   { claim: "SCRAM over plaintext is an alternative to TLS", pattern: /(TLS|SASL_SSL)`?\)?,?\s+or\s+(you\s+)?(use\s+)?SCRAM\b/i },
 ];
 
@@ -129,6 +134,7 @@ describe("source-note errors", () => {
       "kafkajs predates KRaft.",
       "The active controller is ${cluster.controller}.",
       "Use TLS, or use SCRAM over plaintext.",
+      "exactly_once_v2 does what the snippet above did by hand.",
     ];
     for (const sample of samples)
       expect(

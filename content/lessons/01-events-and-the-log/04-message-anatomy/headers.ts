@@ -11,7 +11,8 @@ await producer.send({
       key: "sensor-7",
       value: "21.4",
       // Headers carry metadata beside the value; the broker stores them but never reads them.
-      headers: { "trace-id": "4bf92f35", source: "greenhouse", unit: "celsius" },
+      // A name may repeat: an array sends one header per element, in order.
+      headers: { "trace-id": "4bf92f35", source: "greenhouse", unit: "celsius", tag: ["indoor", "calibrated"] },
     },
   ],
 });
@@ -27,7 +28,9 @@ await new Promise<void>((resolve) => {
       console.log(`key:   ${message.key?.length} bytes -> "${message.key}"`);
       console.log(`value: ${message.value?.length} bytes -> "${message.value}"`);
       for (const [name, bytes] of Object.entries(message.headers ?? {})) {
-        console.log(`header ${name} = ${bytes?.toString()}`);
+        // kafkajs hands back one Buffer per name, or an array of Buffers when the name appeared more than once.
+        if (Array.isArray(bytes)) console.log(`header ${name} = [${bytes.map(String).join(", ")}] (${bytes.length} headers)`);
+        else console.log(`header ${name} = ${bytes?.toString()}`);
       }
       resolve();
     },

@@ -19,6 +19,8 @@ for (const r of records) {
     fail(`A record's value is not JSON: "${r.value.slice(0, 40)}". A JSON reader would choke on it (a poison pill).`);
     break;
   }
+  if (typeof order === "string")
+    fail(`A record decodes to the string ${r.value.slice(0, 40)}…, not to an order object: was it serialized twice?`);
   if (typeof order.id !== "number" || typeof order.total !== "number") fail(`A record decodes to ${r.value}, which is not an order.`);
   if (r.contentType !== "application/json")
     fail(`Order ${order.id} has content-type header ${r.contentType ?? "(none)"}, expected application/json.`);

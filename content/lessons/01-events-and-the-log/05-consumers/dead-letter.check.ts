@@ -14,6 +14,12 @@ const [end] = await admin.fetchTopicOffsets(readings);
 const [committed] = await admin.fetchOffsets({ groupId: groupId("reading-processor"), topics: [readings] });
 await admin.disconnect();
 
+// The setup must still be there: ten readings, with the record that is not JSON at offset 4.
+const source = await readTopic(readings).catch(() => []);
+if (source.length !== 10 || source[4]?.value !== "celsius=20.25") {
+  fail('"readings" should hold the ten readings with "celsius=20.25" at offset 4; keep the setup as it is and run again.');
+}
+
 const letters = await readTopic(dlq).catch(() => []);
 const dlqCount = letters.length;
 if (dlqCount === 0) fail('"readings-dlq" is empty: the bad record was never set aside.');
@@ -21,7 +27,9 @@ if (dlqCount > 1) fail(`"readings-dlq" holds ${dlqCount} records; only the one b
 
 const position = committed?.partitions.find((p) => p.partition === 0)?.offset ?? "-1";
 if (Number(position) < Number(end!.high)) {
-  fail(`Group "reading-processor" committed offset ${position} of ${end!.high}: it stopped before the end of "readings".`);
+  fail(
+    `Group "reading-processor" committed offset ${position} of ${end!.high}: it stopped before the end of "readings". Did the error still escape from eachMessage?`,
+  );
 }
 
 // Finally, look at the dead letter itself.

@@ -17,7 +17,8 @@ let sum = 0;
 let handled = 0;
 await new Promise<void>((resolve) => {
   const timer = setTimeout(resolve, 10_000); // give up after 10 s
-  // An error thrown from eachMessage that is not a Kafka error stops ("crashes") the consumer.
+  // JSON.parse throws a SyntaxError, which kafkajs takes for a bug in your code: the consumer crashes once,
+  // without retrying or restarting (a plain Error would be retried and restarted again and again instead).
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     console.log(`The consumer crashed: ${payload.error.message}`);
     clearTimeout(timer);

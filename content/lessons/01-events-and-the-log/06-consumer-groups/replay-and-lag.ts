@@ -30,7 +30,7 @@ async function readAs(name: string, count: number): Promise<number> {
   return read;
 }
 
-/** Lag = the log end offset minus the group's committed offset, per partition. */
+/** Lag = the high watermark (the end of what can be read) minus the group's committed offset, per partition. */
 async function lagOf(name: string): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
@@ -41,7 +41,7 @@ async function lagOf(name: string): Promise<number> {
   for (const end of ends.sort((a, b) => a.partition - b.partition)) {
     const at = Number(committed!.partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
     const lag = Number(end.high) - Math.max(at, 0);
-    console.log(`  ${name} partition ${end.partition}: committed ${at}, end ${end.high}, lag ${lag}`);
+    console.log(`  ${name} partition ${end.partition}: committed ${at}, high watermark ${end.high}, lag ${lag}`);
     total += lag;
   }
   return total;

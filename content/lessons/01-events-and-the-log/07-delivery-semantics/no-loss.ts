@@ -3,6 +3,7 @@ import { freshTopic, groupId, kafka } from "lab";
 // Setup: ten payments to copy into a ledger topic.
 const payments = await freshTopic("payments", { partitions: 1 });
 const ledger = await freshTopic("ledger", { partitions: 1 });
+const crashes = await freshTopic("ledger-crashes", { partitions: 1 }); // the check reads it: the crash must happen
 const producer = kafka.producer();
 await producer.connect();
 await producer.send({ topic: payments, messages: Array.from({ length: 10 }, (_, i) => ({ value: `payment-${i}` })) });
@@ -32,7 +33,8 @@ async function copier(crashAt?: number): Promise<void> {
         await consumer.commitOffsets([{ topic: payments, partition: batch.partition, offset: next }]);
         for (const message of batch.messages) {
           if (Number(message.offset) === crashAt) {
-            crashed = true;
+            crashed = true; // crash! Note it for the check, then stop handling anything.
+            await producer.send({ topic: crashes, messages: [{ value: `crashed at offset ${message.offset}` }] });
             return resolve();
           }
           await producer.send({ topic: ledger, messages: [{ value: message.value }] });

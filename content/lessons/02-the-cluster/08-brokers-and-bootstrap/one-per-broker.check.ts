@@ -23,6 +23,14 @@ if (preferred.join() !== brokerIds.join()) {
     `The preferred leaders (first replicas) are brokers ${preferred.join(", ")}; each of ${brokerIds.join(", ")} should appear exactly once.`,
   );
 }
+// Spreading the leaders is no use if a partition then lives on one broker only: each needs a copy on every broker.
+for (const p of partitions) {
+  if ([...p.replicas].sort((a, b) => a - b).join() !== brokerIds.join()) {
+    fail(
+      `Partition ${p.partitionId} has replicas [${p.replicas.join(", ")}]; give every partition a replica on each of brokers ${brokerIds.join(", ")}, so losing one broker loses no partition.`,
+    );
+  }
+}
 const leaders = new Set(partitions.map((p) => p.leader));
 if (leaders.size !== brokerIds.length) {
   fail(`Only ${leaders.size} broker(s) lead a partition right now; is a broker stopped?`);

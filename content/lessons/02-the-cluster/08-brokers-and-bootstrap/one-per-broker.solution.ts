@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from "kafkajs";
-import { brokers, labConfig, topic } from "lab";
+import { brokers, displayName, labConfig, topic } from "lab";
 
 // Start from one address only, as a real client would. labConfig carries the rest of the course's settings
 // (in a classroom, this session's login).
@@ -31,5 +31,5 @@ for (let attempt = 0; ; attempt++) {
   }
 }
 
-console.log(`Created ${name} for brokers ${brokerIds.join(", ")}`);
+console.log(`Created ${displayName(name)} for brokers ${brokerIds.join(", ")}`);
 await admin.disconnect();

@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from "kafkajs";
-import { brokers, labConfig, topic } from "lab";
+import { brokers, displayName, labConfig, topic } from "lab";
 
 // Start from one address only, as a real client would. labConfig carries the rest of the course's settings
 // (in a classroom, this session's login).
@@ -13,8 +13,9 @@ if ((await admin.listTopics()).includes(name)) await admin.deleteTopics({ topics
 // TODO: ask the cluster which brokers it has (do not hard-code the ids or the count).
 const brokerIds: number[] = [];
 
-// TODO: one partition per broker, and give every broker the first (preferred) replica of exactly one partition.
-// replicaAssignment lists, per partition, the broker ids of its replicas; the first one is the preferred leader.
+// TODO: one partition per broker, each with a replica on every broker, and give every broker the first
+// (preferred) replica of exactly one partition. replicaAssignment lists, per partition, the broker ids of its
+// replicas; the first one is the preferred leader.
 const replicaAssignment: { partition: number; replicas: number[] }[] = [];
 
 // createTopics can race with the deletion above finishing on every broker; retry briefly.
@@ -29,5 +30,5 @@ for (let attempt = 0; ; attempt++) {
   }
 }
 
-console.log(`Created ${name} for brokers ${brokerIds.join(", ")}`);
+console.log(`Created ${displayName(name)} for brokers ${brokerIds.join(", ")}`);
 await admin.disconnect();

@@ -52,7 +52,9 @@ await consumer.run({
 for (let waited = 0; waited < 15_000 && received.get(durable) === 0; waited += 250) await sleep(250);
 await sleep(2000); // and two more seconds for anything else to arrive
 await consumer.disconnect();
-console.log(`A consumer reading both topics got ${received.get(durable)} record(s) from durable-orders, ${received.get(strict)} from strict-orders`);
+console.log(
+  `A consumer reading both topics got ${received.get(durable)} record(s) from durable-orders, ${received.get(strict)} from strict-orders`,
+);
 
 await producer.disconnect();
 await admin.disconnect();

@@ -8,11 +8,19 @@ const topic = await freshTopic("payments", {
   configs: { "min.insync.replicas": "2", "unclean.leader.election.enable": "false" },
 });
 
+// What the producer waits for (0, 1, or -1 for all). Change it here: every payment is sent with this setting and
+// carries it in an "acks" header, which is how the check, reading the topic later, knows what you chose.
+// acks=all (-1) is kafkajs's default; spelled out because the whole guarantee depends on it.
+const acks: number = -1;
+
 const producer = kafka.producer();
 await producer.connect();
 for (let i = 0; i < 50; i++) {
-  // acks=all (-1) is the default; spelled out because the whole guarantee depends on it.
-  await producer.send({ topic, acks: -1, messages: [{ key: `account-${i % 7}`, value: JSON.stringify({ payment: i, cents: 100 + i }) }] });
+  await producer.send({
+    topic,
+    acks,
+    messages: [{ key: `account-${i % 7}`, value: JSON.stringify({ payment: i, cents: 100 + i }), headers: { acks: String(acks) } }],
+  });
 }
 await producer.disconnect();
 console.log("Wrote 50 payments");

@@ -1,29 +1,37 @@
 import { freshTopic, groupId, kafka } from "lab";
 
-// 60 ledger entries to process. If this consumer (or the broker coordinating its group) dies half-way,
-// its replacement must carry on after the last entry that was processed, not from the start.
-const topic = await freshTopic("ledger", { partitions: 3 });
+// Setup: 60 ledger entries to process, and a topic where processing leaves its effect (one record per entry).
+const ledger = await freshTopic("ledger", { partitions: 3 });
+const applied = await freshTopic("ledger-applied", { partitions: 1 });
 const producer = kafka.producer();
 await producer.connect();
-await producer.send({ topic, messages: Array.from({ length: 60 }, (_, i) => ({ key: `account-${i % 5}`, value: `entry ${i}` })) });
-await producer.disconnect();
+await producer.send({ topic: ledger, messages: Array.from({ length: 60 }, (_, i) => ({ key: `account-${i % 5}`, value: `entry ${i}` })) });
 
-// TODO: this consumer never records its progress in the cluster. Make it commit, after processing each
-// record, the offset of the NEXT record to read in that partition.
-const consumer = kafka.consumer({ groupId: groupId("ledger-readers") });
-await consumer.connect();
-await consumer.subscribe({ topic, fromBeginning: true });
+// Processing one entry: apply it to its account (here, write the effect to ledger-applied). Keep this function as
+// it is: the consumer's process dies in the middle of applying the 31st entry, and the check counts on that crash.
+let applying = 0;
+async function apply(entry: string): Promise<void> {
+  if (++applying === 31) {
+    console.log(`Crashed while applying ${entry}, after ${applying - 1} entries`);
+    process.exit(0); // a crash: nothing after this line runs, no commit, no goodbye to the group
+  }
+  await producer.send({ topic: applied, messages: [{ value: entry }] });
+}
 
-let processed = 0;
-await new Promise<void>((resolve) => {
-  void consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ message }) => {
-      if (!message.value) return;
-      processed++; // "processing": a real consumer would apply the entry to an account here
-      if (processed === 60) resolve();
-    },
-  });
+const consumer = kafka.consumer({
+  groupId: groupId("ledger-readers"),
+  sessionTimeout: 6000,
+  rebalanceTimeout: 3000,
+  heartbeatInterval: 500,
 });
-await consumer.disconnect();
-console.log(`Processed ${processed} ledger entries`);
+await consumer.connect();
+await consumer.subscribe({ topic: ledger, fromBeginning: true });
+
+// TODO: this consumer never records its progress in the cluster, so a replacement would start over. Make it
+// commit, after applying each entry, the offset of the NEXT record to read in that partition.
+await consumer.run({
+  autoCommit: false,
+  eachMessage: async ({ message }) => {
+    await apply(String(message.value));
+  },
+});

@@ -1,7 +1,8 @@
 import { kafka, kafkaRequest } from "lab";
 
-// kafkajs 2.2.4 predates KRaft and has no describeQuorum(), so this speaks Kafka's DescribeQuorum request
-// (API key 55, version 0) directly. Brokers forward it to the active controller, as kafka-metadata-quorum.sh does.
+// kafkajs (last release 2.2.4, 2023) never implemented the KRaft-era admin requests and has no describeQuorum(), so
+// this speaks Kafka's DescribeQuorum request (API key 55, version 0) directly. Brokers forward it to the active
+// controller, as kafka-metadata-quorum.sh does.
 interface Quorum {
   leaderId: number;
   leaderEpoch: number;
@@ -16,15 +17,16 @@ interface Replica {
 
 async function describeQuorum(): Promise<Quorum> {
   const name = Buffer.from("__cluster_metadata");
-  // Header v2: api key, version, correlation id, client id, no tagged fields.
-  const header = Buffer.alloc(12);
+  // Header v2: api key, version, correlation id, client id, then an empty tagged-field section (the last 0 byte).
+  const header = Buffer.alloc(13);
   header.writeInt16BE(55, 0);
   header.writeInt16BE(0, 2);
   header.writeInt32BE(1, 4);
   header.writeInt16BE(2, 8);
   header.write("lb", 10);
   // Body: one topic (__cluster_metadata), one partition (0). Compact arrays and strings store length + 1.
-  const body = Buffer.concat([Buffer.from([0, 2, name.length + 1]), name, Buffer.from([2, 0, 0, 0, 0, 0, 0, 0])]);
+  // After the name: 1 partition, partition index 0 (int32), then empty tagged fields for partition, topic, request.
+  const body = Buffer.concat([Buffer.from([2, name.length + 1]), name, Buffer.from([2, 0, 0, 0, 0, 0, 0, 0])]);
   const request = Buffer.concat([header, body]);
   // The lab sends it and returns the answer, logging in first where the listener needs it.
   return parse(await kafkaRequest(request));

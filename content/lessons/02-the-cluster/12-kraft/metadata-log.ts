@@ -7,7 +7,7 @@ const idle = (await describeQuorum()).highWatermark;
 // Even an idle controller appends a small no-op record every half second or so, so followers can tell it is alive.
 console.log(`Two idle seconds: the metadata log grew by ${idle - before} records`);
 
-// A topic with 12 partitions: a topic record, a record per partition, a config record.
+// A topic with 12 partitions: a topic record, a record per partition, and one per config override (one here).
 // A new name each run, so there is no older topic to delete first.
 const name = topic(`metadata-demo-${Date.now()}`);
 const admin = kafka.admin();

@@ -21,10 +21,26 @@ const expectedVoters = quorum.voters
   .map((v) => v.id)
   .sort((a, b) => a - b)
   .join(",");
-if (report.get("active-controller") !== String(quorum.leaderId)) {
-  fail(`The report names controller ${report.get("active-controller")}, but the quorum's leader is node ${quorum.leaderId}.`);
+const named = report.get("active-controller");
+if (named === undefined || named === "-1")
+  fail(`The report has no active controller yet: write its node id under the key "active-controller".`);
+if (named !== String(quorum.leaderId)) {
+  fail(
+    `The report names controller ${named}, but the quorum's leader is node ${quorum.leaderId}. ` +
+      "Ask the quorum (describeQuorum().leaderId): DescribeCluster's controller field names a random live broker in KRaft, so it is right only by chance.",
+  );
+}
+// The epoch is known only to the quorum, so a right epoch shows the report really came from DescribeQuorum.
+const epoch = report.get("leader-epoch");
+if (epoch !== String(quorum.leaderEpoch)) {
+  fail(
+    `The report gives leader epoch ${epoch ?? "(none)"}, but the quorum is in epoch ${quorum.leaderEpoch}. ` +
+      "The epoch counts elections (describeQuorum().leaderEpoch); only the quorum knows it. (If a controller was stopped between your run and this check, run again.)",
+  );
 }
 if (report.get("voters") !== expectedVoters) {
   fail(`The report lists voters "${report.get("voters") ?? ""}", but the quorum's voters are ${expectedVoters}.`);
 }
-console.log(`Correct: node ${quorum.leaderId} is the active controller, and the voters are ${expectedVoters}.`);
+console.log(
+  `Correct: node ${quorum.leaderId} is the active controller in epoch ${quorum.leaderEpoch}, and the voters are ${expectedVoters}.`,
+);

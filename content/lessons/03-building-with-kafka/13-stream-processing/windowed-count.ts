@@ -46,7 +46,9 @@ await new Promise<void>((resolve) => {
       streamTime = Math.max(streamTime, time);
       const label = `${String(message.key)} at ${clock(time)}`;
       if (streamTime >= windowStart + minute + grace) {
-        console.log(`too late, dropped: ${label} (stream time ${clock(streamTime)}, its window closed at ${clock(windowStart + minute + grace)})`);
+        console.log(
+          `too late, dropped: ${label} (stream time ${clock(streamTime)}, its window closed at ${clock(windowStart + minute + grace)})`,
+        );
       } else {
         if (time < streamTime) console.log(`late but within grace: ${label} (stream time ${clock(streamTime)})`);
         const key = `${String(message.key)} @ minute ${(windowStart - start) / minute}`;

@@ -12,6 +12,22 @@ const offsetKey = JSON.stringify(["lines-source", { filename: "lines.txt" }]);
 const producer = kafka.producer();
 await producer.connect();
 
+// ─── What the crashed worker left behind. Keep this part as it is: the check looks for it. ───
+// worker-1 ran the task: it produced line 1 to line 3 and stored its source offset after line 2, then crashed
+// before storing the offset after line 3. While no worker ran, line 4 and line 5 were appended to the file.
+fs.writeFileSync(file, "line 1\nline 2\nline 3\nline 4\nline 5\n");
+await producer.send({
+  topic: data,
+  messages: ["line 1", "line 2", "line 3"].map((value) => ({ value, headers: { worker: "worker-1" } })),
+});
+const storedByWorker1 = Buffer.byteLength("line 1\nline 2\n");
+await producer.send({
+  topic: offsets,
+  messages: [{ key: offsetKey, value: JSON.stringify({ position: storedByWorker1 }), headers: { worker: "worker-1" } }],
+});
+
+// ─── From here on this program is worker-2, where the task restarts with nothing in memory. ───
+
 /** The position last stored under offsetKey, or 0 when the task has never stored one. */
 async function storedPosition(): Promise<number> {
   const admin = kafka.admin();
@@ -43,7 +59,7 @@ async function storedPosition(): Promise<number> {
 /** One poll of the source task. */
 async function poll(): Promise<void> {
   console.log(`stored source offset: ${await storedPosition()}`);
-  // TODO: resume where the last poll stopped instead of re-reading the whole file.
+  // TODO: resume from the stored source offset instead of re-reading the whole file.
   const start = 0;
   const text = fs.readFileSync(file, "utf8").slice(start);
   const complete = text.slice(0, text.lastIndexOf("\n") + 1);
@@ -52,12 +68,11 @@ async function poll(): Promise<void> {
   await producer.send({ topic: data, messages: lines.map((line) => ({ value: line })) });
   const position = start + Buffer.byteLength(complete);
   await producer.send({ topic: offsets, messages: [{ key: offsetKey, value: JSON.stringify({ position }) }] });
-  console.log(`poll: started at byte ${start}, produced ${lines.length} line(s)`);
+  console.log(`poll: started at byte ${start}, produced ${lines.length} line(s), stored position ${position}`);
 }
 
-fs.writeFileSync(file, "line 1\nline 2\nline 3\n");
-await poll(); // the first run of the task
-fs.appendFileSync(file, "line 4\nline 5\n");
-await poll(); // the task restarts later: it must pick up only the new lines
+await poll(); // worker-2's first poll after the restart
+fs.appendFileSync(file, "line 6\n");
+await poll(); // its next poll picks up only the new line
 await producer.disconnect();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ const name = topic("users-wire");
 const expected = [
   { id: 1, name: "Ada" },
   { id: 2, name: "Grace" },
-  { id: 3, name: "Linus" },
+  { id: 3, name: "Zoë" },
 ];
 
 function fail(reason: string): never {
@@ -55,7 +55,14 @@ values.forEach((value, i) => {
   const hex = [...value.subarray(0, 12)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
   if (value.length < 5 || value[0] !== 0) fail(`record ${i} starts with ${hex}: byte 0 must be the magic byte 00.`);
   const schemaId = value.readInt32BE(1);
-  if (schemaId !== 1) fail(`record ${i} names schema id ${schemaId} (bytes 1–4 big-endian); it should be 1.`);
+  if (schemaId !== 1)
+    fail(
+      `record ${i} names schema id ${schemaId} (bytes 1–4 read big-endian: ${hex.slice(3, 14)}); it should be 1, written 00 00 00 01.` +
+        (value.readInt32LE(1) === 1 ? " 01 00 00 00 is the little-endian order; the wire format is big-endian." : "") +
+        (value.readInt32BE(0) === 1
+          ? " The record starts with the schema id itself: the magic byte 00 comes first, so the header is 5 bytes."
+          : ""),
+    );
   let id: number;
   let got: string;
   try {
@@ -63,11 +70,15 @@ values.forEach((value, i) => {
     const [length, afterLength] = readVarint(value, afterId);
     id = n;
     got = value.toString("utf8", afterLength, afterLength + length);
-    if (afterLength + length !== value.length) throw new Error(`${value.length - afterLength - length} bytes left over after the name`);
+    const left = value.length - afterLength - length;
+    if (left !== 0)
+      throw new Error(
+        `the name's length prefix says ${length} bytes, but ${length + left} bytes follow it. A string's length is its UTF-8 byte count, not its number of characters ("${want.name}" is ${want.name.length} characters, ${Buffer.byteLength(want.name)} bytes)`,
+      );
   } catch (error) {
     return fail(`record ${i} does not decode as { id: int, name: string }: ${(error as Error).message}.`);
   }
   if (id !== want.id || got !== want.name)
     fail(`record ${i} decodes to { id: ${id}, name: "${got}" }; expected { id: ${want.id}, name: "${want.name}" }.`);
 });
-console.log(`✓ All ${total} records carry magic byte 0 and schema id 1, and their Avro bodies decode to Ada, Grace and Linus.`);
+console.log(`✓ All ${total} records carry magic byte 0 and schema id 1, and their Avro bodies decode to Ada, Grace and Zoë.`);

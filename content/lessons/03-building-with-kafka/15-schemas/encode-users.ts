@@ -5,7 +5,7 @@ const SCHEMA_ID = 1;
 const users = [
   { id: 1, name: "Ada" },
   { id: 2, name: "Grace" },
-  { id: 3, name: "Linus" },
+  { id: 3, name: "Zoë" },
 ];
 
 /** Zigzag + base-128 varint, as Avro writes int, long and every length. */

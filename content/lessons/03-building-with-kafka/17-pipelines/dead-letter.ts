@@ -11,7 +11,7 @@ await producer.send({
     { key: "t-1", value: JSON.stringify({ tripId: "t-1", distanceKm: 3.2, fare: 14.5 }) },
     { key: "t-2", value: "{ this is not JSON" },
     { key: "t-3", value: JSON.stringify({ tripId: "t-3", distanceKm: 11.8, fare: 38 }) },
-    { key: "t-4", value: JSON.stringify({ tripId: "t-4", distanceKm: 0.9 }) }, // no fare
+    { key: "t-4", value: '{"tripId": "t-4", "distanceKm": 0.9}' }, // no fare; written by a Python producer (json.dumps spacing)
     { key: "t-5", value: JSON.stringify({ tripId: "t-5", distanceKm: 6.1, fare: 21.75 }) },
   ],
 });

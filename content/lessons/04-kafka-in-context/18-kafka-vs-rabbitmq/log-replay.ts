@@ -36,6 +36,7 @@ console.log(`analytics reads: ${analytics.join(", ")}  (a second group gets ever
 // Consuming deleted nothing. Rewind billing's committed offset and it reads the same records again.
 const admin = kafka.admin();
 await admin.connect();
+// kafkajs commits a marker meaning "earliest"; billing's next consumer resolves it to the log start.
 await admin.resetOffsets({ groupId: groupId("billing"), topic: events, earliest: true });
 const [p0] = await admin.fetchTopicOffsets(events);
 await admin.disconnect();

@@ -9,10 +9,17 @@ function fail(reason: string): never {
 }
 
 const invoices = await readTopic(topic("invoices"));
-const log = (await readTopic(topic("billing-log"))).map((r) => JSON.parse(String(r.value)) as { pass: number; partition: number; offset: number });
+const log = (await readTopic(topic("billing-log"))).map(
+  (r) => JSON.parse(String(r.value)) as { pass: number; partition: number; offset: number },
+);
 const rebilled = (await readTopic(topic("invoices-rebilled"))).map((r) => (JSON.parse(String(r.value)) as { invoice: string }).invoice);
 
-const source = invoices.map((r) => ({ ...(JSON.parse(String(r.value)) as { invoice: string }), partition: r.partition, offset: r.offset, timestamp: r.timestamp }));
+const source = invoices.map((r) => ({
+  ...(JSON.parse(String(r.value)) as { invoice: string }),
+  partition: r.partition,
+  offset: r.offset,
+  timestamp: r.timestamp,
+}));
 const deploy = source.find((r) => r.invoice === "inv-6")?.timestamp;
 if (source.length !== 12 || deploy === undefined) fail("invoices does not hold the twelve invoices; run the whole program.");
 const at = (r: { partition: number; offset: number }) => `${r.partition}@${r.offset}`;
@@ -23,15 +30,21 @@ const wanted = source.filter((r) => r.timestamp >= deploy);
 
 const firstPass = log.filter((e) => e.pass === 1);
 const secondPass = log.filter((e) => e.pass === 2);
-if (firstPass.length < 12) fail(`billing-log shows ${firstPass.length} invoices read in the first pass, not 12. Keep runBilling and the first pass as they are.`);
+if (firstPass.length < 12)
+  fail(`billing-log shows ${firstPass.length} invoices read in the first pass, not 12. Keep runBilling and the first pass as they are.`);
 
 // What was billed again: exactly the invoices stamped at or after the deploy, each once.
 const wantedIds = byNumber(wanted.map((r) => r.invoice));
 const extra = byNumber([...new Set(rebilled.filter((i) => !wantedIds.includes(i)))]);
 const missing = wantedIds.filter((i) => !rebilled.includes(i));
-if (extra.length) fail(`${extra.join(", ")} ${extra.length === 1 ? "was" : "were"} billed again although ${extra.length === 1 ? "it predates" : "they predate"} the bug.`);
+if (extra.length)
+  fail(
+    `${extra.join(", ")} ${extra.length === 1 ? "was" : "were"} billed again although ${extra.length === 1 ? "it predates" : "they predate"} the bug.`,
+  );
 if (missing.length)
-  fail(`${missing.join(", ")} ${missing.length === 1 ? "was" : "were"} not billed again. Every invoice stamped at or after the deploy must be, in every partition.`);
+  fail(
+    `${missing.join(", ")} ${missing.length === 1 ? "was" : "were"} not billed again. Every invoice stamped at or after the deploy must be, in every partition.`,
+  );
 if (rebilled.length !== wantedIds.length) fail(`some invoices were billed again more than once: [${byNumber(rebilled).join(", ")}].`);
 
 // Where the group read from: a rewind by time means the second pass never fetched an invoice from before the deploy.
@@ -44,7 +57,9 @@ if (early.length)
   );
 const read = new Set(secondPass.map(at));
 if (wanted.some((r) => !read.has(at(r))) || secondPass.length !== wanted.length)
-  fail(`the second pass read ${secondPass.length} invoices; a group rewound to the deploy time reads exactly the ${wanted.length} stamped from then on.`);
+  fail(
+    `the second pass read ${secondPass.length} invoices; a group rewound to the deploy time reads exactly the ${wanted.length} stamped from then on.`,
+  );
 console.log(
   `✓ The billing group was rewound to the deploy time: its second pass read and re-billed exactly the ${wanted.length} invoices stamped at or after it, and none before.`,
 );

@@ -43,7 +43,10 @@ async function runBilling(pass: number, onInvoice: (value: string) => Promise<vo
     const timer = setTimeout(resolve, 10_000);
     void consumer.run({
       eachMessage: async ({ partition, message }) => {
-        await producer.send({ topic: billingLog, messages: [{ value: JSON.stringify({ pass, partition, offset: Number(message.offset) }) }] });
+        await producer.send({
+          topic: billingLog,
+          messages: [{ value: JSON.stringify({ pass, partition, offset: Number(message.offset) }) }],
+        });
         await onInvoice(String(message.value));
         if (++seen === remaining) {
           clearTimeout(timer);

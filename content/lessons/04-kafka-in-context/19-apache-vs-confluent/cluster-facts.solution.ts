@@ -1,4 +1,4 @@
-import { freshTopic, kafka } from "lab";
+import { describeQuorum, freshTopic, kafka } from "lab";
 
 const facts = await freshTopic("cluster-facts", { partitions: 1 });
 const admin = kafka.admin();
@@ -7,11 +7,14 @@ await admin.connect();
 // Ask the cluster: any broker answers for all of them.
 const cluster = await admin.describeCluster();
 const clusterId = cluster.clusterId;
-const controller = String(cluster.controller);
 const brokerCount = String(cluster.brokers.length);
+// The active controller is the quorum's leader. (describeCluster().controller is a random live broker in KRaft.)
+const quorum = await describeQuorum();
+const controller = String(quorum.leaderId);
+const controllerEpoch = String(quorum.leaderEpoch);
 const { resources } = await admin.describeConfigs({
   includeSynonyms: false,
-  resources: [{ type: 4 /* BROKER */, name: String(cluster.brokers[0]!.nodeId) }],
+  resources: [{ type: 4 /* ConfigResourceTypes.BROKER */, name: String(cluster.brokers[0]!.nodeId) }],
 });
 const tieredStorage = resources[0]!.configEntries.find((e) => e.configName === "remote.log.storage.system.enable")!.configValue;
 
@@ -23,9 +26,12 @@ await producer.send({
   messages: [
     { key: "cluster-id", value: clusterId },
     { key: "controller", value: controller },
+    { key: "controller-epoch", value: controllerEpoch },
     { key: "brokers", value: brokerCount },
     { key: "tiered-storage", value: tieredStorage },
   ],
 });
 await producer.disconnect();
-console.log(`recorded: cluster ${clusterId}, controller ${controller}, ${brokerCount} brokers, tiered storage ${tieredStorage}`);
+console.log(
+  `recorded: cluster ${clusterId}, controller ${controller} (epoch ${controllerEpoch}), ${brokerCount} brokers, tiered storage ${tieredStorage}`,
+);

@@ -85,7 +85,7 @@ for (let n = uvarint(); n > 0; n--) {
       const len = uvarint() - 1;
       const feature = response.toString("utf8", pos, pos + len);
       pos += len;
-      const max = response.readInt16BE(pos + 2);
+      const max = response.readInt16BE(pos); // FinalizedFeatureKey: name, max_version_level, min_version_level
       pos += 4;
       skipTags();
       console.log(`finalized feature ${feature} = ${max}`);

@@ -1,5 +1,8 @@
-import { Kafka, logLevel } from "kafkajs";
+import kafkajs, { Kafka, logLevel } from "kafkajs";
 import { brokers, displayName, freshTopic, kafka, labConfig } from "lab";
+
+// kafkajs's enums, by name rather than as bare numbers (its CommonJS build exports them on the default import only).
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ConfigResourceTypes, ResourcePatternTypes } = kafkajs;
 
 // labConfig is what the course gives every client: the bootstrap addresses and, in a classroom, a SASL login.
 const login = (labConfig.sasl as { username?: string } | undefined)?.username;
@@ -11,7 +14,7 @@ const cluster = await admin.describeCluster();
 const node = cluster.brokers[0]!;
 const { resources } = await admin.describeConfigs({
   includeSynonyms: false,
-  resources: [{ type: 4 /* BROKER */, name: String(node.nodeId) }],
+  resources: [{ type: ConfigResourceTypes.BROKER, name: String(node.nodeId) }],
 });
 const config = new Map(resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
 console.log(`listener.security.protocol.map = ${config.get("listener.security.protocol.map")}`);
@@ -31,11 +34,25 @@ console.log(
   `this run connects through listener ${listener} (${protocols.get(listener)}) as ${principal}${login ? " (SASL/PLAIN login)" : " (no credentials)"}`,
 );
 
-// Listing ACLs needs Describe on the Cluster resource.
+// Listing ACLs needs Describe on the Cluster resource. ANY in each filter field matches every ACL.
+const any = {
+  resourceType: AclResourceTypes.ANY,
+  resourcePatternType: ResourcePatternTypes.ANY,
+  operation: AclOperationTypes.ANY,
+  permissionType: AclPermissionTypes.ANY,
+};
+const name = (table: Record<string, string | number>, value: number) => Object.keys(table).find((k) => table[k] === value) ?? value;
 try {
-  // 1 is ANY in each of these kafkajs enums: match every ACL on every resource.
-  const { resources: bound } = await admin.describeAcls({ resourceType: 1, resourcePatternType: 1, operation: 1, permissionType: 1 });
-  console.log(`describeAcls: allowed, ${bound.reduce((n, r) => n + r.acls.length, 0)} ACL bindings`);
+  const { resources: bound } = await admin.describeAcls(any);
+  const mine = await admin.describeAcls({ ...any, principal });
+  const count = (rs: typeof bound) => rs.reduce((n, r) => n + r.acls.length, 0);
+  console.log(`describeAcls: allowed, ${count(bound)} ACL bindings on the cluster, ${count(mine.resources)} of them for ${principal}`);
+  for (const r of mine.resources)
+    for (const acl of r.acls)
+      console.log(
+        `  ${name(AclPermissionTypes, acl.permissionType)} ${name(AclOperationTypes, acl.operation)} on ${name(AclResourceTypes, r.resourceType)} ` +
+          `${r.resourceName} (${name(ResourcePatternTypes, r.resourcePatternType)}) from host ${acl.host}`,
+      );
 } catch (error) {
   console.log(`describeAcls: denied (${(error as { type?: string }).type ?? (error as Error).message})`);
 }

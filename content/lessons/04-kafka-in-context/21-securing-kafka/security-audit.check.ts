@@ -1,7 +1,9 @@
-// Asks the cluster the same questions and compares with what security-audit holds.
-import { Kafka, logLevel } from "kafkajs";
+// Asks the cluster the same questions, with the same login, and compares with what security-audit holds. The ACL
+// count covers only this client's own principal, so other learners' sessions coming and going cannot change it.
+import kafkajs, { Kafka, logLevel } from "kafkajs";
 import { labConfig, readTopic, topic } from "lab";
 
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ConfigResourceTypes, ResourcePatternTypes } = kafkajs;
 const name = topic("security-audit");
 function fail(reason: string): never {
   console.log(`✗ ${reason}`);
@@ -12,9 +14,11 @@ function fail(reason: string): never {
 const admin = new Kafka({ ...labConfig, clientId: "security-audit-check", logLevel: logLevel.NOTHING }).admin();
 await admin.connect();
 const cluster = await admin.describeCluster();
-const expected = new Map<string, string>();
 const node = cluster.brokers[0]!;
-const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 4, name: String(node.nodeId) }] });
+const { resources } = await admin.describeConfigs({
+  includeSynonyms: false,
+  resources: [{ type: ConfigResourceTypes.BROKER, name: String(node.nodeId) }],
+});
 const config = new Map(resources[0]!.configEntries.map((e) => [e.configName, e.configValue]));
 const listener =
   (config.get("advertised.listeners") ?? "")
@@ -24,11 +28,24 @@ const listener =
 const protocols = new Map(
   (config.get("listener.security.protocol.map") ?? "").split(",").map((pair) => pair.split(":") as [string, string]),
 );
+const login = (labConfig.sasl as { username?: string } | undefined)?.username;
+const principal = login ? `User:${login}` : "User:ANONYMOUS";
+
+const expected = new Map<string, string>();
 expected.set("client-protocol", protocols.get(listener) ?? listener);
+expected.set("principal", principal);
 expected.set("authorizer", config.get("authorizer.class.name") || "none");
+const any = {
+  resourceType: AclResourceTypes.ANY,
+  resourcePatternType: ResourcePatternTypes.ANY,
+  operation: AclOperationTypes.ANY,
+  permissionType: AclPermissionTypes.ANY,
+};
+let total: number | undefined;
 try {
-  const { resources: bound } = await admin.describeAcls({ resourceType: 1, resourcePatternType: 1, operation: 1, permissionType: 1 });
+  const { resources: bound } = await admin.describeAcls({ ...any, principal });
   expected.set("acls", String(bound.reduce((n, r) => n + r.acls.length, 0)));
+  total = (await admin.describeAcls(any)).resources.reduce((n, r) => n + r.acls.length, 0);
 } catch (error) {
   const type = (error as { type?: string }).type;
   expected.set(
@@ -39,10 +56,27 @@ try {
 await admin.disconnect();
 
 const recorded = new Map((await readTopic(name)).map((r) => [String(r.key), String(r.value)]));
+const shown = (key: string) => `"${recorded.get(key) ?? "(missing)"}"`;
+const hints: Record<string, (got: string | undefined) => string> = {
+  "client-protocol": (got) =>
+    got === listener
+      ? `${listener} is the listener's name; look it up in listener.security.protocol.map to get its protocol.`
+      : "Match the address this client uses for a broker (describeCluster) against that broker's advertised.listeners, " +
+        "then look the listener's name up in listener.security.protocol.map. Both are broker configs (ConfigResourceTypes.BROKER).",
+  principal: () =>
+    "The principal comes from the login: User: followed by the SASL user name in labConfig.sasl, or User:ANONYMOUS without one. The clientId is only a label.",
+  authorizer: () => "Read authorizer.class.name from a broker's configs (ConfigResourceTypes.BROKER); a topic has no such setting.",
+};
 
 for (const [key, value] of expected) {
-  if (recorded.get(key) !== value) fail(`"${key}" is recorded as "${recorded.get(key) ?? "(missing)"}", but the cluster says "${value}".`);
+  const got = recorded.get(key);
+  if (got === value) continue;
+  if (key === "acls" && total !== undefined && got === String(total) && total !== Number(value))
+    fail(
+      `"acls" is recorded as ${shown(key)}: that is every binding on the cluster, which changes as other sessions come and go. Count the ${value} that name ${principal} (describeAcls with principal set).`,
+    );
+  fail(`"${key}" is recorded as ${shown(key)}, but the cluster says "${value}". ${hints[key]?.(got) ?? ""}`.trim());
 }
 console.log(
-  `✓ The audit matches the cluster: clients connect over ${expected.get("client-protocol")}, authorizer ${expected.get("authorizer")}, ACLs ${expected.get("acls")}.`,
+  `✓ The audit matches the cluster: this client connects over ${expected.get("client-protocol")} as ${principal}, authorizer ${expected.get("authorizer")}, ${expected.get("acls")} ACL bindings for it.`,
 );

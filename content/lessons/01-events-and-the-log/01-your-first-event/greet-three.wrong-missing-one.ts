@@ -1,0 +1,17 @@
+// Wrong on purpose: an off-by-one loop leaves out the last person.
+import { freshTopic, kafka } from "lab";
+
+// An empty topic for your greetings.
+const topic = await freshTopic("greetings", { partitions: 3 });
+const people = ["ada", "grace", "linus"];
+
+const producer = kafka.producer();
+await producer.connect();
+
+for (const name of people.slice(0, 2)) {
+  const [meta] = await producer.send({ topic, messages: [{ key: name, value: `hello, ${name}` }] });
+  console.log(`${name}: partition ${meta!.partition}, offset ${meta!.baseOffset}`);
+}
+
+await producer.disconnect();
+console.log("Done.");

@@ -1,0 +1,25 @@
+// Wrong on purpose: the header is there, the serializer is still broken.
+import { freshTopic, kafka } from "lab";
+
+const topic = await freshTopic("json-orders", { partitions: 3 });
+const orders = [
+  { id: 1, customer: "alice", total: 12.5 },
+  { id: 2, customer: "carol", total: 40 },
+  { id: 3, customer: "alice", total: 7.25 },
+  { id: 4, customer: "dave", total: 99.9 },
+  { id: 5, customer: "carol", total: 3 },
+];
+
+const producer = kafka.producer();
+await producer.connect();
+await producer.send({
+  topic,
+  messages: orders.map((order) => ({
+    key: order.customer,
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the bug this wrong solution keeps
+    value: String(order),
+    headers: { "content-type": "application/json" },
+  })),
+});
+await producer.disconnect();
+console.log(`Sent ${orders.length} orders`);
