@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { ClusterError } from "./cluster/index.ts";
 import { ApiError, QueueFullError } from "./errors.ts";
 import { clusterRoutes, healthRoutes, type ClusterRouteDeps } from "./routes/cluster.ts";
@@ -22,6 +22,21 @@ export interface AppDeps extends ClusterRouteDeps {
   sessions: Sessions;
   /** Folder of the built site (dist/); omitted in API-only tests. */
   siteDir?: string;
+}
+
+/** The one mapping of faults to HTTP responses (Hono's onError). Exported for tests that mount single routes. */
+export function errorResponse(error: Error, c: Context): Response {
+  if (error instanceof ApiError) {
+    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+    return c.json({ error: error.message }, error.status);
+  }
+  if (error instanceof QueueFullError) {
+    c.header("Retry-After", String(error.retryAfterSeconds));
+    return c.json({ error: error.message }, 429);
+  }
+  if (error instanceof ClusterError) return c.json({ error: error.message }, 409);
+  console.error(`[runner] ${c.req.method} ${c.req.path} failed:`, error);
+  return c.json({ error: "The runner hit an internal error. It has been logged; try again." }, 500);
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -44,19 +59,7 @@ export function createApp(deps: AppDeps): Hono {
     });
   }
 
-  app.onError((error, c) => {
-    if (error instanceof ApiError) {
-      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-      return c.json({ error: error.message }, error.status);
-    }
-    if (error instanceof QueueFullError) {
-      c.header("Retry-After", String(error.retryAfterSeconds));
-      return c.json({ error: error.message }, 429);
-    }
-    if (error instanceof ClusterError) return c.json({ error: error.message }, 409);
-    console.error(`[runner] ${c.req.method} ${c.req.path} failed:`, error);
-    return c.json({ error: "The runner hit an internal error. It has been logged; try again." }, 500);
-  });
+  app.onError(errorResponse);
 
   return app;
 }

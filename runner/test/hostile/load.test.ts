@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { ApiError } from "../../src/errors.ts";
+import { errorResponse } from "../../src/app.ts";
 import { formatReport, runLoad } from "../../../bench/load.ts";
 import { runRoutes } from "../../src/routes/runs.ts";
 import { RunManager } from "../../src/runs/manager.ts";
@@ -27,11 +27,9 @@ beforeAll(async () => {
     labSession: () => "",
     exerciseCheck: () => Promise.resolve(undefined),
   });
-  // The runner's own mapping of ApiError to status (app.ts), without the cluster routes this test does not need.
+  // The runner's own mapping of faults to status (app.ts), without the cluster routes this test does not need.
   const app = new Hono().route("/api/runs", runRoutes(runs));
-  app.onError((error, c) =>
-    error instanceof ApiError ? c.json({ error: error.message }, error.status) : c.json({ error: "internal" }, 500),
-  );
+  app.onError(errorResponse);
   server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise((resolve) => server.once("listening", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
