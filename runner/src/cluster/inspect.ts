@@ -59,9 +59,8 @@ export class ClusterInspector {
     // In KRaft, DescribeCluster's "controller" is any live broker; the quorum leader is the active controller.
     const controller = await this.activeController(statuses).catch(() => described.controller);
     const names = (await admin.listTopics()).filter((name) => !name.startsWith("__") && visible(name)).sort();
-    const metadata = names.length ? await admin.fetchTopicMetadata({ topics: names }) : { topics: [] };
     const topics = await Promise.all(
-      metadata.topics.map(async (t) => {
+      (await topicMetadata(admin, names)).map(async (t) => {
         const offsets = await admin.fetchTopicOffsets(t.name).catch(() => []);
         const end = new Map(offsets.map((o) => [o.partition, o.high]));
         return {
@@ -149,5 +148,29 @@ function decodeAssignment(buffer: Buffer): { topic: string; partitions: number[]
     }));
   } catch {
     return [];
+  }
+}
+
+type TopicMetadata = Awaited<ReturnType<Admin["fetchTopicMetadata"]>>["topics"];
+
+/**
+ * Metadata of the listed topics. In a class, topics come and go all the time (every freshTopic deletes and
+ * creates one), so a topic listed a moment ago may be gone, or not yet known to the broker asked: then each topic
+ * is asked for alone and the ones that fail are left out of this view (the next poll shows them).
+ */
+async function topicMetadata(admin: Admin, names: string[]): Promise<TopicMetadata> {
+  if (!names.length) return [];
+  try {
+    return (await admin.fetchTopicMetadata({ topics: names })).topics;
+  } catch {
+    const each = await Promise.all(
+      names.map((name) =>
+        admin.fetchTopicMetadata({ topics: [name] }).then(
+          (m) => m.topics,
+          () => [],
+        ),
+      ),
+    );
+    return each.flat();
   }
 }
