@@ -160,8 +160,10 @@ type TopicMetadata = Awaited<ReturnType<Admin["fetchTopicMetadata"]>>["topics"];
  */
 async function topicMetadata(admin: Admin, names: string[]): Promise<TopicMetadata> {
   if (!names.length) return [];
+  // A topic with no partitions is one this broker has not heard of yet (see tolerant-metadata.ts): not shown yet.
+  const known = (topics: TopicMetadata) => topics.filter((t) => t.partitions.length > 0);
   try {
-    return (await admin.fetchTopicMetadata({ topics: names })).topics;
+    return known((await admin.fetchTopicMetadata({ topics: names })).topics);
   } catch {
     const each = await Promise.all(
       names.map((name) =>
@@ -171,6 +173,6 @@ async function topicMetadata(admin: Admin, names: string[]): Promise<TopicMetada
         ),
       ),
     );
-    return each.flat();
+    return known(each.flat());
   }
 }
