@@ -6,6 +6,8 @@
 import type { ClusterView } from "../../runner/src/protocol/cluster.ts";
 import { brokersTable, groupsSection, topicsSection, type BrokerBusy } from "./cluster-render.ts";
 
+/** How soon a failed first read is tried again, whether or not the panel is on screen. */
+const FIRST_READ_RETRY_MS = 2000;
 const FAST_MS = 1000;
 /** `freshTopic("x")`, `topic("x")`, `groupId("x")` in a snippet: the names the lesson works with. */
 const NAME_CALL = /\b(?:freshTopic|topic|groupId)\(\s*["'`]([^"'`]+)["'`]/g;
@@ -102,7 +104,9 @@ class OffsetCluster extends HTMLElement {
       this.dataset.stale = "true";
     } finally {
       this.inFlight = false;
-      this.schedule();
+      // Until a first read has worked, keep trying even off screen: the panel must be ready when the learner
+      // scrolls to it (and its Stop buttons exist to scroll to).
+      this.schedule(this.view ? this.interval() : (this.interval() ?? FIRST_READ_RETRY_MS));
     }
   }
 
