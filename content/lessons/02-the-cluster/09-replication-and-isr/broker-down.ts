@@ -6,7 +6,14 @@ const topic = await freshTopic("one-broker-down", { partitions: 3 });
 
 const admin = kafka.admin();
 await admin.connect();
-const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+// A stopped broker's replicas count as offline once the controller fences it: at once after a clean shutdown has
+// handed over its leaders, at the latest when its heartbeats have been missing for broker.session.timeout.ms (9 s).
+const started = Date.now();
+let [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+while (metadata!.partitions.some((p) => !p.offlineReplicas?.length) && Date.now() - started < 15_000) {
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+}
 for (const p of metadata!.partitions.sort((a, b) => a.partitionId - b.partitionId)) {
   console.log(
     `partition ${p.partitionId}: leader ${p.leader}, replicas [${p.replicas.join(", ")}], ISR [${p.isr.join(", ")}],` +
