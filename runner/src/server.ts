@@ -13,9 +13,8 @@ import { createEngine } from "./sandbox/index.ts";
 import type { Engine } from "./sandbox/types.ts";
 import { SessionAcls } from "./session/acls.ts";
 import { SessionJanitor } from "./session/cleanup.ts";
-import { Sessions } from "./session/index.ts";
+import { SESSION_TOPIC_PATTERN, Sessions } from "./session/index.ts";
 import { runnerSecret } from "./session/secret.ts";
-import { SESSION_TOPIC_PATTERN } from "./cluster/local/properties.ts";
 import { ShareWatcher } from "./share/watcher.ts";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");

@@ -18,6 +18,12 @@ export function sessionOf(c: Context): string {
   return id;
 }
 
+/**
+ * A classroom session's names as a regular expression, group 1 the prefix: "s-", 12 hex digits, then ".". The
+ * brokers' topic policy gets it as a string (no backslash: server.properties would eat it), the runner's watcher too.
+ */
+export const SESSION_TOPIC_PATTERN = "^(s-[0-9a-f]{12})[.]";
+
 const hmac = (secret: string, text: string) => crypto.createHmac("sha256", secret).update(text).digest("hex");
 
 export class Sessions {

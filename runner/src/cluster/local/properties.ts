@@ -1,5 +1,7 @@
 /** The server.properties of each local node: three combined broker+controller KRaft nodes on 127.0.0.1. */
 
+import { SESSION_TOPIC_PATTERN } from "../../session/index.ts";
+
 export const LOCAL_NODE_IDS = [1, 2, 3] as const;
 
 /** Default client port of broker 1 (KAFKA_PORT); broker N listens on KAFKA_PORT + N - 1. */
@@ -27,9 +29,6 @@ export interface TopicPolicyLimits {
   retentionBytes: number;
   messageBytes: number;
 }
-
-/** Classroom session prefixes as the policy sees them (runner/src/session: "s-" and 12 hex digits, then "."). */
-export const SESSION_TOPIC_PATTERN = "^(s-[0-9a-f]{12})[.]";
 
 /**
  * The broker settings that install the course's topic policy: the same plugin checks CreateTopics and
