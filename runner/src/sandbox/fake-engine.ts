@@ -2,6 +2,7 @@
  * An Engine for unit tests of code above the engines (run manager, routes): no process, no sandbox. Each run is
  * handed to a script that writes output and decides how it ends; the defaults echo the code and end "ok".
  */
+import type { LearnerEndpoint, ServiceName } from "../services/types.ts";
 import type { Engine, ExecResult, ExecSpec } from "./types.ts";
 
 /** What a fake run does; resolve with how it ended (durationMs is filled in). */
@@ -21,6 +22,11 @@ export class FakeEngine implements Engine {
 
   brokersFor(hostBrokers: readonly string[]): string[] {
     return [...hostBrokers];
+  }
+
+  /** Runs see a service's host addresses unchanged. */
+  serviceAddresses(_service: ServiceName, _endpoints: readonly LearnerEndpoint[]): Promise<(hostAddress: string) => string> {
+    return Promise.resolve((hostAddress) => hostAddress);
   }
 
   async exec(spec: ExecSpec): Promise<ExecResult> {

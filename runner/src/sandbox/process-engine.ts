@@ -8,6 +8,7 @@ import path from "node:path";
 import type { Runtime } from "./runtime.ts";
 import { baseEnv, nodeFlags, requestLine } from "./run-request.ts";
 import { supervise } from "./supervise.ts";
+import type { LearnerEndpoint, ServiceName } from "../services/types.ts";
 import type { Engine, ExecResult, ExecSpec } from "./types.ts";
 
 export class ProcessEngine implements Engine {
@@ -21,6 +22,14 @@ export class ProcessEngine implements Engine {
 
   brokersFor(hostBrokers: readonly string[]): string[] {
     return [...hostBrokers];
+  }
+
+  /**
+   * A run is a host process: it reaches a service at the service's own host addresses, and nothing stands between
+   * them (no read-only gate in front of ZooKeeper either; this engine isolates nothing).
+   */
+  serviceAddresses(_service: ServiceName, _endpoints: readonly LearnerEndpoint[]): Promise<(hostAddress: string) => string> {
+    return Promise.resolve((hostAddress) => hostAddress);
   }
 
   async exec(spec: ExecSpec): Promise<ExecResult> {
