@@ -5,6 +5,7 @@
  * /proc/<pid>/fd, so the message can say which process to stop.
  */
 import fs from "node:fs";
+import { allServicePorts } from "../runner/src/services/ports.ts";
 import net from "node:net";
 import { LOCAL_NODE_IDS, clientPort, controllerPort, learnerPort } from "../runner/src/cluster/local/properties.ts";
 
@@ -192,6 +193,32 @@ export function kafkaJvms(marker: string): number[] {
       try {
         const cmd = fs.readFileSync(`/proc/${p}/cmdline`, "utf8");
         return cmd.includes("kafka.Kafka") && cmd.includes(marker);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** The companion services' ports from SERVICES_PORT `base` (runner/src/services/ports.ts), for the preflight. */
+export function servicePortUses(base: number, env = "SERVICES_PORT"): PortUse[] {
+  return allServicePorts(base).map((port) => ({ port, role: `a companion service (${env}=${base})` }));
+}
+
+/**
+ * Live processes whose command line or environment names `marker` (a services folder): what the companion
+ * services left running. RabbitMQ's processes carry their folder in the environment, the JVMs on the command line.
+ */
+export function processesMarkedBy(marker: string): number[] {
+  return fs
+    .readdirSync("/proc")
+    .filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)
+    .filter((p) => {
+      try {
+        const state = /\) (\w)/.exec(fs.readFileSync(`/proc/${p}/stat`, "utf8"))?.[1];
+        if (state === "Z") return false;
+        const text = `${fs.readFileSync(`/proc/${p}/cmdline`, "utf8")}\0${fs.readFileSync(`/proc/${p}/environ`, "utf8")}`;
+        return text.includes(marker);
       } catch {
         return false;
       }

@@ -13,12 +13,17 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { checkLessons } from "./check-lessons.ts";
-import { describeTaken, kafkaJvms, kafkaPorts, takenPorts } from "./ports.ts";
+import { describeTaken, kafkaJvms, kafkaPorts, processesMarkedBy, servicePortUses, takenPorts } from "./ports.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const TEST_PORT = Number(process.env.OFFSET_TEST_PORT ?? 4399);
 // Below the kernel's ephemeral range (32768+), so an outgoing connection never holds a broker's port.
 const TEST_KAFKA_PORT = Number(process.env.OFFSET_TEST_KAFKA_PORT ?? 24092);
+// The course's companion services (ZooKeeper-mode Kafka, RabbitMQ) count their ports from here.
+const TEST_SERVICES_PORT = Number(process.env.OFFSET_TEST_SERVICES_PORT ?? 26100);
+const home = process.env.OFFSET_HOME ?? path.join(os.homedir(), ".cache", "offset");
+/** The test course's services folder (runner/src/services/index.ts servicesDir). */
+const testServicesDir = path.join(home, `services-${TEST_SERVICES_PORT}`);
 const baseUrl = `http://127.0.0.1:${TEST_PORT}`;
 const totals = { passed: 0, failed: 0 };
 const failures: string[] = [];
@@ -68,6 +73,7 @@ async function startCourse(): Promise<ChildProcess> {
       ...process.env,
       PORT: String(TEST_PORT),
       KAFKA_PORT: String(TEST_KAFKA_PORT),
+      SERVICES_PORT: String(TEST_SERVICES_PORT),
       COURSE_MODE: "classroom",
       FAULT_INJECTION: "on",
       // Budgets the share tests reach in seconds (runner/test/integration/share.test.ts); no lesson comes near them.
@@ -104,20 +110,26 @@ function leftoverJvms(): number[] {
   return kafkaJvms(`cluster-${TEST_KAFKA_PORT}/`);
 }
 
+/** Companion-service processes (JVMs, RabbitMQ's beam and epmd) of the test course still running. */
+function leftoverServices(): number[] {
+  return processesMarkedBy(`${testServicesDir}/`);
+}
+
 /**
  * Every port the course and its cluster will listen on must be free: otherwise the course fails to bind and the
  * tests run against whatever answers there. Kafka JVMs of this test cluster left by an interrupted run may hold
  * theirs: the start reclaims them (pid files). Anything else stops `npm test` here, before it starts anything.
  */
 async function requireFreePorts(): Promise<void> {
-  const leftovers = new Set(leftoverJvms());
+  const leftovers = new Set([...leftoverJvms(), ...leftoverServices()]);
   const uses = [
     { port: TEST_PORT, role: "the course under test, OFFSET_TEST_PORT" },
     ...kafkaPorts(TEST_KAFKA_PORT, "OFFSET_TEST_KAFKA_PORT"),
+    ...servicePortUses(TEST_SERVICES_PORT, "OFFSET_TEST_SERVICES_PORT"),
   ];
   const taken = await takenPorts(uses, (holder) => leftovers.has(holder.pid));
   if (taken.length === 0) return;
-  console.error(`\n${describeTaken(taken, "npm test", "OFFSET_TEST_PORT / OFFSET_TEST_KAFKA_PORT")}`);
+  console.error(`\n${describeTaken(taken, "npm test", "OFFSET_TEST_PORT / OFFSET_TEST_KAFKA_PORT / OFFSET_TEST_SERVICES_PORT")}`);
   record("test ports free", false, 0, 0);
   finish();
 }
@@ -131,8 +143,10 @@ function finish(): never {
 /** Every run starts from an empty test cluster, so topics left by an earlier run cannot change the results. */
 function freshTestCluster(): void {
   if (leftoverJvms().length) return; // still running from an interrupted run: the start reclaims it
-  const home = process.env.OFFSET_HOME ?? path.join(os.homedir(), ".cache", "offset");
   fs.rmSync(path.join(home, `cluster-${TEST_KAFKA_PORT}`), { recursive: true, force: true });
+  // The services' data too (queues, ZooKeeper-mode topics), unless an interrupted run's processes still use it:
+  // the course's start stops those first (their owner is gone), and the next run starts clean.
+  if (!leftoverServices().length) fs.rmSync(testServicesDir, { recursive: true, force: true });
 }
 
 async function main(): Promise<void> {
@@ -195,6 +209,10 @@ async function main(): Promise<void> {
     record("no Kafka JVM left behind", left.length === 0, left.length === 0 ? 1 : 0, 0);
     if (left.length) console.error(`Kafka JVMs still running: ${left.join(", ")}`);
     else console.log("No Kafka JVM is left running.");
+    const leftServices = leftoverServices();
+    record("no companion-service process left behind", leftServices.length === 0, leftServices.length === 0 ? 1 : 0, 0);
+    if (leftServices.length) console.error(`Companion-service processes still running: ${leftServices.join(", ")}`);
+    else console.log("No companion-service process is left running.");
   }
 
   // The benchmarks report rather than judge, but they must keep working: the smoke run takes every measurement

@@ -3,6 +3,7 @@
  * here, so the site, the lesson checks and the coverage report all read one source.
  */
 import { z } from "astro/zod";
+import { SERVICE_NAMES } from "../runner/src/services/types.ts";
 
 export const snippetExpectSchema = z.object({
   /** Regular expressions that must each match the run's stdout. */
@@ -54,8 +55,13 @@ export const lessonSchema = z.object({
   objectives: z.array(z.string()).default([]),
   /** Estimated minutes to read and run everything. */
   minutes: z.number().int().positive().optional(),
-  /** Cluster features the lesson needs; fault injection shows the broker Stop/Start controls. */
-  needs: z.object({ faultInjection: z.boolean().default(false) }).default({ faultInjection: false }),
+  /**
+   * What the lesson needs besides the course cluster: fault injection shows the broker Stop/Start controls;
+   * services are the companion systems its runs reach (started when the page opens, and only for its runs).
+   */
+  needs: z
+    .object({ faultInjection: z.boolean().default(false), services: z.array(z.enum(SERVICE_NAMES)).default([]) })
+    .default({ faultInjection: false, services: [] }),
   /** Systems other than the 3-node cluster that some labs wait for (shown honestly on the page). */
   later: z.array(z.string()).default([]),
   snippets: z.array(snippetSchema).default([]),

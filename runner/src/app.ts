@@ -11,15 +11,20 @@ import { ApiError, QueueFullError } from "./errors.ts";
 import { clusterRoutes, healthRoutes, type ClusterRouteDeps } from "./routes/cluster.ts";
 import { originGuard } from "./routes/guard.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { serviceRoutes } from "./routes/services.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import type { SessionJanitor } from "./session/cleanup.ts";
 import type { Sessions } from "./session/index.ts";
 import type { RunManager } from "./runs/manager.ts";
+import type { ServiceName } from "./services/types.ts";
+import { ServiceError } from "./services/types.ts";
 
 export interface AppDeps extends ClusterRouteDeps {
   runs: RunManager;
   janitor: SessionJanitor;
   sessions: Sessions;
+  /** The companion services lesson `lesson` declares (needs.services). */
+  lessonServices: (lesson: string) => ServiceName[];
   /** Folder of the built site (dist/); omitted in API-only tests. */
   siteDir?: string;
 }
@@ -34,7 +39,7 @@ export function errorResponse(error: Error, c: Context): Response {
     c.header("Retry-After", String(error.retryAfterSeconds));
     return c.json({ error: error.message }, 429);
   }
-  if (error instanceof ClusterError) return c.json({ error: error.message }, 409);
+  if (error instanceof ClusterError || error instanceof ServiceError) return c.json({ error: error.message }, 409);
   console.error(`[runner] ${c.req.method} ${c.req.path} failed:`, error);
   return c.json({ error: "The runner hit an internal error. It has been logged; try again." }, 500);
 }
@@ -48,6 +53,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/api/health", healthRoutes(deps));
   app.route("/api/cluster", clusterRoutes(deps));
   app.route("/api/session", sessionRoutes(deps.sessions, deps.janitor));
+  app.route("/api/services", serviceRoutes(deps.services, deps.lessonServices));
   app.all("/api/*", (c) => c.json({ error: `No API endpoint ${c.req.method} ${c.req.path}.` }, 404));
 
   if (deps.siteDir && fs.existsSync(deps.siteDir)) {

@@ -6,7 +6,7 @@ import { createApp } from "./app.ts";
 import { createCluster, type ClusterBackend, type Progress } from "./cluster/index.ts";
 import { ClusterInspector } from "./cluster/inspect.ts";
 import type { Config } from "./config/index.ts";
-import { exerciseCheckSource } from "./runs/exercises.ts";
+import { exerciseCheckSource, lessonServices } from "./runs/exercises.ts";
 import { RunManager } from "./runs/manager.ts";
 import { RunQueue } from "./runs/queue.ts";
 import { createEngine } from "./sandbox/index.ts";
@@ -16,6 +16,7 @@ import { SessionJanitor } from "./session/cleanup.ts";
 import { SESSION_TOPIC_PATTERN, Sessions } from "./session/index.ts";
 import { runnerSecret } from "./session/secret.ts";
 import { ShareWatcher } from "./share/watcher.ts";
+import { createServiceManager, createServices, servicesForRuns, type ServiceManager } from "./services/index.ts";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
 
@@ -23,6 +24,7 @@ export interface Running {
   url: string;
   cluster: ClusterBackend;
   engine: Engine;
+  services: ServiceManager;
   /** Stops the server, the engine and (when `stopCluster`) the cluster. */
   close(options?: { stopCluster?: boolean }): Promise<void>;
 }
@@ -75,7 +77,21 @@ export async function startServer(config: Config, options: { owned: boolean; pro
   const concurrency = config.RUN_CONCURRENCY || defaultConcurrency();
   const engine = await createEngine(config, progress, { brokers: runBrokers, slots: concurrency + config.RUN_WARM_POOL });
   const inspector = new ClusterInspector(() => cluster.bootstrap);
-  const janitor = new SessionJanitor(() => cluster.bootstrap, learner ? (prefix) => acls.revoke(prefix) : undefined);
+  // Companion services start when a lesson that needs them is opened or run, and stop when idle.
+  const services = createServiceManager(config, createServices(config, cluster), { owned: options.owned, log: progress });
+  await services.start();
+  const forgetInServices = async (prefix: string) => {
+    const states = await services.status();
+    await Promise.all(
+      services.services
+        .filter((service) => states.some((s) => s.name === service.name && s.state === "ready"))
+        .map((service) => service.forgetSession?.(prefix).catch((error: Error) => console.error(`[runner] ${service.title}: ${error.message}`))),
+    );
+  };
+  const janitor = new SessionJanitor(
+    () => cluster.bootstrap,
+    learner ? async (prefix) => void (await Promise.all([acls.revoke(prefix), forgetInServices(prefix)])) : undefined,
+  );
   if (config.COURSE_MODE === "classroom") janitor.start(config.SESSION_IDLE_MINUTES);
   const queue = new RunQueue(concurrency, config.RUN_QUEUE_LIMIT);
   const runs = new RunManager({
@@ -101,6 +117,7 @@ export async function startServer(config: Config, options: { owned: boolean; pro
     exerciseCheck: exerciseCheckSource,
     touch: (session) => janitor.touch(sessions.prefix(session)),
     labEnv: { LAB_LIMITS: JSON.stringify(limits) },
+    servicesFor: servicesForRuns(services, engine, (lesson) => lessonServices(lesson)),
   });
   // Enforced by the brokers up front where Kafka can (topic policy, quotas); the rest after the fact, here.
   const sessionPattern = new RegExp(SESSION_TOPIC_PATTERN);
@@ -123,6 +140,8 @@ export async function startServer(config: Config, options: { owned: boolean; pro
     runs,
     janitor,
     sessions,
+    services,
+    lessonServices: (lesson) => lessonServices(lesson),
     siteDir: options.siteDir ?? path.join(repoRoot, "dist"),
   });
   const server: ServerType = await new Promise((resolve) => {
@@ -133,6 +152,7 @@ export async function startServer(config: Config, options: { owned: boolean; pro
     url: `http://${host}:${config.PORT}`,
     cluster,
     engine,
+    services,
     async close({ stopCluster = options.owned } = {}) {
       janitor.stop();
       await watcher?.stop();
@@ -142,6 +162,7 @@ export async function startServer(config: Config, options: { owned: boolean; pro
       await closing;
       await engine.close();
       await inspector.reset();
+      await services.close(progress);
       if (stopCluster) await cluster.down(progress);
     },
   };

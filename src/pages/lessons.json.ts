@@ -21,6 +21,8 @@ export const GET: APIRoute = async () => {
       title: entry.data.title,
       url: `/${entry.id}/`,
       faultInjection: entry.data.needs.faultInjection,
+      // `?? []`: a content cache from before the field existed holds entries without it.
+      services: entry.data.needs.services ?? [],
       later: entry.data.later,
       snippets: entry.data.snippets.map((s) => ({ ...s, id: `${entry.id}/${s.file}` })),
       exercises: entry.data.exercises.map((e) => ({

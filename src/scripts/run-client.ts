@@ -8,6 +8,8 @@ import { readRunEvents } from "../../runner/src/protocol/sse.ts";
 
 export interface RunOptions {
   exercise?: string | undefined;
+  /** The lesson the code belongs to: its runs reach the companion services it needs. */
+  lesson?: string | undefined;
   signal: AbortSignal;
   onEvent(event: RunEvent): void;
   /** The runner assigned an id (used by Stop). */
@@ -25,7 +27,12 @@ export async function streamRun(code: string, options: RunOptions): Promise<void
     response = await fetch("/api/runs", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ code, lang: "ts", ...(options.exercise ? { exercise: options.exercise } : {}) }),
+      body: JSON.stringify({
+        code,
+        lang: "ts",
+        ...(options.exercise ? { exercise: options.exercise } : {}),
+        ...(options.lesson ? { lesson: options.lesson } : {}),
+      }),
       signal: options.signal,
     });
   } catch {

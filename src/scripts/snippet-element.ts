@@ -43,6 +43,7 @@ class OffsetSnippet extends HTMLElement {
     // An edit from an earlier visit shows at once, so nothing the learner wrote looks lost.
     if (loadEdit(this.snippetId) !== undefined) void this.openEditor(false);
     this.markModified();
+    if (this.dataset.services && this.dataset.lesson) warmServices(this.dataset.lesson);
   }
 
   private button(name: string): HTMLButtonElement {
@@ -133,6 +134,7 @@ class OffsetSnippet extends HTMLElement {
     try {
       await streamRun(code, {
         exercise: this.dataset.exercise,
+        lesson: this.dataset.lesson,
         signal: this.controller.signal,
         onRunId: (id) => (this.runId = id),
         onEvent: (event) => this.handle(event),
@@ -160,6 +162,9 @@ class OffsetSnippet extends HTMLElement {
             : `Waiting in line: ${event.data.position} run${event.data.position === 1 ? "" : "s"} ahead of yours`,
           "running",
         );
+        break;
+      case "service":
+        this.output.status(event.data.text, "running");
         break;
       case "start":
         this.output.status("Running…", "running");
@@ -202,3 +207,19 @@ class OffsetSnippet extends HTMLElement {
 }
 
 if (!customElements.get("offset-snippet")) customElements.define("offset-snippet", OffsetSnippet);
+
+const warmed = new Set<string>();
+
+/**
+ * Asks the runner to start the companion services a lesson needs as soon as its page opens, once per page, so the
+ * first Run does not wait for them. A failure here is not the learner's concern yet: the run reports it.
+ */
+function warmServices(lesson: string): void {
+  if (warmed.has(lesson)) return;
+  warmed.add(lesson);
+  void fetch("/api/services/warm", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ lesson }),
+  }).catch(() => {});
+}

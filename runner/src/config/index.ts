@@ -83,6 +83,14 @@ export const configSchema = z.object({
   /** Further origins whose pages may call the API (comma-separated), e.g. a proxy's public origin. */
   ALLOWED_ORIGINS: originList,
 
+  // Companion services (ZooKeeper-mode Kafka, RabbitMQ, …), started when a lesson that needs them is opened or run.
+  /** Memory all running companion services may hold together, in MiB; over it, idle ones are stopped first. */
+  SERVICES_MEMORY_MB: positiveInt.default(2048),
+  /** Minutes a companion service may sit unused before it is stopped. */
+  SERVICES_IDLE_MINUTES: positiveInt.default(15),
+  /** First of the ports the companion services listen on (about 20 from here; see README "Companion services"). */
+  SERVICES_PORT: z.coerce.number().int().min(1024).max(65000).default(32100),
+
   // Each learner's share of Kafka. The brokers enforce these (topic policy, quotas); unset = the mode's default.
   /** Partitions one topic may have. */
   LIMIT_TOPIC_PARTITIONS: limit,

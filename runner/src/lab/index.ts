@@ -8,6 +8,7 @@ import { describeQuorumRequest, parseDescribeQuorum, type Quorum } from "./quoru
 import { sendRaw } from "./raw-request.ts";
 
 export type { Quorum, QuorumReplica } from "./quorum.ts";
+export { amqpUrl, zkKafka, zkKafkaConfig, zookeeperConnect } from "./services.ts";
 import { Kafka, logLevel, type KafkaConfig, type Producer, type ProducerConfig, type RecordMetadata, type ITopicConfig } from "kafkajs";
 
 const env = typeof process === "object" ? process.env : {};

@@ -39,6 +39,17 @@ export const clusterViewSchema = z.object({
   error: z.string().optional(),
 });
 
+/** A companion service as /api/health and /api/services report it. */
+export const serviceStatusSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  state: z.enum(["stopped", "starting", "ready", "stopping", "failed"]),
+  memoryMb: z.number(),
+  pids: z.array(z.number().int()),
+  startSeconds: z.number().optional(),
+  error: z.string().optional(),
+});
+
 /** GET /api/health. */
 export const healthSchema = z.object({
   ok: z.boolean(),
@@ -51,9 +62,12 @@ export const healthSchema = z.object({
     mode: z.enum(["local", "docker", "external"]),
     brokers: z.array(z.object({ id: z.number().int(), up: z.boolean() })),
   }),
+  /** Companion services (ZooKeeper-mode Kafka, RabbitMQ, …), started when a lesson that needs them is opened or run. */
+  services: z.array(serviceStatusSchema),
 });
 
 export type PartitionView = z.infer<typeof partitionViewSchema>;
 export type GroupView = z.infer<typeof groupViewSchema>;
 export type ClusterView = z.infer<typeof clusterViewSchema>;
 export type Health = z.infer<typeof healthSchema>;
+export type ServiceStatusView = z.infer<typeof serviceStatusSchema>;

@@ -14,6 +14,14 @@ export const runRequestSchema = z.object({
   lang: z.literal("ts", { error: 'Unknown `lang`: only "ts" (TypeScript) is supported' }),
   /** Optional exercise to check after the code runs, as "<lesson>/<exercise>". */
   exercise: z.string().max(200).optional(),
+  /**
+   * The lesson the code belongs to (its folder name without the number, e.g. "kraft"). A run reaches the
+   * companion services its lesson declares in needs.services, and only those; an exercise names its lesson itself.
+   */
+  lesson: z
+    .string()
+    .regex(/^[a-z0-9-]{1,100}$/, "`lesson` is a lesson's id, such as \"kraft\"")
+    .optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
@@ -42,6 +50,9 @@ export const kafkaEventSchema = z.discriminatedUnion("type", [
 ]);
 export type KafkaEvent = z.infer<typeof kafkaEventSchema>;
 
+/** A companion service the run waits for, while it starts ("Starting RabbitMQ 3.10… 4 s"). */
+export const serviceEventSchema = z.object({ name: z.string(), text: z.string() });
+
 /** Result of an exercise check, sent after the learner's code has run. */
 export const checkEventSchema = z.object({ passed: z.boolean(), message: z.string() });
 
@@ -50,6 +61,7 @@ export const runEventSchemas = {
   stdout: textEventSchema,
   stderr: textEventSchema,
   queue: queueEventSchema,
+  service: serviceEventSchema,
   kafka: kafkaEventSchema,
   check: checkEventSchema,
   end: endEventSchema,

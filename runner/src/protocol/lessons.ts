@@ -57,6 +57,8 @@ export const lessonIndexEntrySchema = z.object({
   title: z.string(),
   url: z.string(),
   faultInjection: z.boolean(),
+  /** Companion services the lesson's runs reach (needs.services). */
+  services: z.array(z.string()),
   later: z.array(z.string()),
   snippets: z.array(snippetEntry),
   exercises: z.array(exerciseEntry),

@@ -6,6 +6,7 @@ import type { Config } from "../config/index.ts";
 import type { Health } from "../protocol/cluster.ts";
 import { ApiError } from "../errors.ts";
 import type { Engine } from "../sandbox/types.ts";
+import type { ServiceManager } from "../services/manager.ts";
 import { sessionOf, type Sessions } from "../session/index.ts";
 
 export interface ClusterRouteDeps {
@@ -14,11 +15,12 @@ export interface ClusterRouteDeps {
   inspector: ClusterInspector;
   engine: Engine;
   sessions: Sessions;
+  services: ServiceManager;
 }
 
-export function healthRoutes({ cluster, engine, config }: ClusterRouteDeps): Hono {
+export function healthRoutes({ cluster, engine, config, services }: ClusterRouteDeps): Hono {
   return new Hono().get("/", async (c) => {
-    const brokers = await cluster.status();
+    const [brokers, serviceStates] = await Promise.all([cluster.status(), services.status()]);
     return c.json<Health>({
       ok: brokers.some((b) => b.up),
       engine: engine.name,
@@ -29,6 +31,7 @@ export function healthRoutes({ cluster, engine, config }: ClusterRouteDeps): Hon
       courseMode: config.COURSE_MODE,
       faultInjection: config.faultInjection && cluster.canControlBrokers,
       cluster: { mode: cluster.mode, brokers: brokers.map(({ id, up }) => ({ id, up })) },
+      services: serviceStates,
     });
   });
 }

@@ -5,7 +5,9 @@
 import crypto from "node:crypto";
 import { QueueFullError } from "../errors.ts";
 import type { RunEvent, RunRequest } from "../protocol/index.ts";
+import { parseExerciseRunId } from "../protocol/lessons.ts";
 import type { Engine, ExecResult, RunLimits } from "../sandbox/types.ts";
+import { ServiceError, type ServiceName } from "../services/types.ts";
 import { Channel } from "./channel.ts";
 import type { RunQueue, QueuedJob } from "./queue.ts";
 import { transpile } from "./transpile.ts";
@@ -26,6 +28,19 @@ export interface RunManagerOptions {
   touch?(session: string): void;
   /** Environment every run gets (the course's limits, so `lab` can explain a throttled request). */
   labEnv?: Record<string, string>;
+  /**
+   * Readies the companion services lesson `lesson` needs for one run of `labSession` (started on demand, with
+   * progress lines), or undefined when it needs none. The run reaches those services, and only while it runs.
+   */
+  servicesFor?(lesson: string, labSession: string, progress: (text: string) => void): Promise<PreparedServices | undefined>;
+}
+
+/** What a run gets from the companion services its lesson needs. */
+export interface PreparedServices {
+  services: ServiceName[];
+  env: Record<string, string>;
+  /** Ends the run's hold on them (they may stop once idle). */
+  release(): void;
 }
 
 /** Notices kept for a session that is not running anything right now (the oldest are dropped). */
@@ -120,14 +135,28 @@ export class RunManager {
     this.pendingNotices.delete(labSession);
     const running = this.executing.get(labSession) ?? new Set();
     this.executing.set(labSession, running.add(events));
+    let prepared: PreparedServices | undefined;
     try {
-      const result = await this.runCode(request.code, session, events, signal);
-      if (request.exercise && result.reason === "ok") await this.check(request.exercise, session, events, signal);
+      const lesson = request.lesson ?? (request.exercise ? parseExerciseRunId(request.exercise)?.lesson : undefined);
+      try {
+        prepared = lesson
+          ? await this.options.servicesFor?.(lesson, labSession, (text) => events.push({ event: "service", data: { name: lesson, text } }))
+          : undefined;
+      } catch (error) {
+        const text = error instanceof ServiceError ? error.message : "A companion service this lesson needs did not start; see the runner's log.";
+        if (!(error instanceof ServiceError)) console.error("[runner] starting services failed:", error);
+        events.push({ event: "stderr", data: { text: `${text}\n` } });
+        events.push({ event: "end", data: { exitCode: null, reason: "error", durationMs: Math.round(performance.now() - startedAt) } });
+        return;
+      }
+      const result = await this.runCode(request.code, session, events, signal, false, prepared);
+      if (request.exercise && result.reason === "ok") await this.check(request.exercise, session, events, signal, prepared);
       events.push({
         event: "end",
         data: { exitCode: result.exitCode, reason: result.reason, durationMs: Math.round(performance.now() - startedAt) },
       });
     } finally {
+      prepared?.release();
       running.delete(events);
       if (!running.size) this.executing.delete(labSession);
     }
@@ -139,6 +168,7 @@ export class RunManager {
     events: Channel<RunEvent>,
     signal: AbortSignal,
     quiet = false,
+    prepared?: PreparedServices,
   ): Promise<ExecResult & { stdout: string }> {
     const transpiled = await transpile(source);
     if (!transpiled.ok) {
@@ -168,7 +198,9 @@ export class RunManager {
         LAB_SESSION: labSession,
         ...this.options.labEnv,
         ...extraEnv,
+        ...prepared?.env,
       },
+      ...(prepared ? { services: prepared.services } : {}),
       limits: this.options.limits,
       signal,
       onStdout: (text) => (quiet ? (stdout += text) : events.push({ event: "stdout", data: { text } })),
@@ -179,13 +211,19 @@ export class RunManager {
   }
 
   /** Runs an exercise's check in the same session; its exit code decides, its output explains. */
-  private async check(exercise: string, session: string, events: Channel<RunEvent>, signal: AbortSignal): Promise<void> {
+  private async check(
+    exercise: string,
+    session: string,
+    events: Channel<RunEvent>,
+    signal: AbortSignal,
+    prepared: PreparedServices | undefined,
+  ): Promise<void> {
     const source = await this.options.exerciseCheck(exercise);
     if (!source) {
       events.push({ event: "check", data: { passed: false, message: `There is no exercise "${exercise}".` } });
       return;
     }
-    const result = await this.runCode(source, session, events, signal, true);
+    const result = await this.runCode(source, session, events, signal, true, prepared);
     const message = result.stdout.trim() || (result.reason === "ok" ? "Check passed." : `The check ended: ${result.reason}.`);
     events.push({ event: "check", data: { passed: result.reason === "ok", message } });
   }

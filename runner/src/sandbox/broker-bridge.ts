@@ -6,6 +6,10 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import type { Transform } from "node:stream";
+
+/** Makes a filter for one connection's bytes from the sandbox to its target (a protocol gate). */
+export type Gate = () => Transform;
 
 export interface BrokerAddress {
   host: string;
@@ -39,7 +43,7 @@ export class BrokerBridge {
    * Makes sure each broker has a socket. Inside, a broker is reached as 127.0.0.1:<its port>, so two brokers
    * on different hosts with the same port cannot both be bridged; the first one wins and the clash is reported.
    */
-  async ensure(brokers: readonly string[]): Promise<void> {
+  async ensure(brokers: readonly string[], gates: ReadonlyMap<string, Gate> = new Map()): Promise<void> {
     const waits: Promise<void>[] = [];
     for (const address of brokers) {
       const { host, port } = parseBroker(address);
@@ -51,7 +55,8 @@ export class BrokerBridge {
       }
       const socketPath = path.join(this.dir, `${port}.sock`);
       fs.rmSync(socketPath, { force: true });
-      const server = net.createServer((inbound) => this.forward(inbound, host, port));
+      const gate = gates.get(address);
+      const server = net.createServer((inbound) => this.forward(inbound, host, port, gate));
       this.servers.set(port, { target: `${host}:${port}`, server });
       waits.push(
         new Promise<void>((resolve, reject) => {
@@ -67,7 +72,7 @@ export class BrokerBridge {
     await Promise.all(waits);
   }
 
-  private forward(inbound: net.Socket, host: string, port: number): void {
+  private forward(inbound: net.Socket, host: string, port: number, gate?: Gate): void {
     const outbound = net.connect({ host, port });
     this.connections.add(inbound).add(outbound);
     const drop = () => {
@@ -78,7 +83,15 @@ export class BrokerBridge {
     };
     inbound.on("error", drop).on("close", drop);
     outbound.on("error", drop).on("close", drop);
-    inbound.pipe(outbound).pipe(inbound);
+    if (gate) {
+      // The learner's bytes pass the gate on their way in; the answers come back unfiltered.
+      const filter = gate();
+      filter.on("error", drop);
+      inbound.pipe(filter).pipe(outbound);
+      outbound.pipe(inbound);
+    } else {
+      inbound.pipe(outbound).pipe(inbound);
+    }
   }
 
   async close(): Promise<void> {

@@ -13,7 +13,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { BrokerBridge, parseBroker } from "./broker-bridge.ts";
+import type { LearnerEndpoint, ServiceName } from "../services/types.ts";
+import { ZooKeeperReadOnlyGate } from "../services/zookeeper-gate.ts";
+import { BrokerBridge, parseBroker, type Gate } from "./broker-bridge.ts";
 import { CgroupParent, type Controller } from "./cgroup.ts";
 import { requestLine } from "./run-request.ts";
 import type { Runtime } from "./runtime.ts";
@@ -47,6 +49,8 @@ export class SandboxEngine implements Engine {
   private readonly pool: WarmPool;
   private readonly limits: RunLimits;
   private bridgeReady: Promise<void> = Promise.resolve();
+  /** One bridge per companion service, in its own socket folder, mounted only into runs that need the service. */
+  private readonly serviceBridges = new Map<ServiceName, BrokerBridge>();
   private readonly running = new Set<SandboxProcess>();
 
   private constructor(layout: Layout, folder: string, options: SandboxEngineOptions) {
@@ -85,6 +89,7 @@ export class SandboxEngine implements Engine {
       runtime: staged,
       hosts,
       bridge: path.join(folder, "bridge"),
+      services: path.join(folder, "services"),
       node,
       nodeDir,
       nodeMount,
@@ -104,11 +109,33 @@ export class SandboxEngine implements Engine {
     return inside;
   }
 
+  /** Inside, a service's endpoint is 127.0.0.1:<its port>, as for the brokers, through the service's own bridge. */
+  async serviceAddresses(service: ServiceName, endpoints: readonly LearnerEndpoint[]): Promise<(hostAddress: string) => string> {
+    let bridge = this.serviceBridges.get(service);
+    if (!bridge) {
+      bridge = new BrokerBridge(path.join(this.layout.services, service));
+      this.serviceBridges.set(service, bridge);
+    }
+    const gates = new Map<string, Gate>();
+    for (const endpoint of endpoints) {
+      if (endpoint.gate === "zookeeper-read-only") {
+        gates.set(endpoint.address, () => new ZooKeeperReadOnlyGate((reason) => console.error(`[runner] ZooKeeper gate refused ${reason}`)));
+      }
+    }
+    await bridge.ensure(
+      endpoints.map((e) => e.address),
+      gates,
+    );
+    return (hostAddress) => `127.0.0.1:${parseBroker(hostAddress).port}`;
+  }
+
   async exec(spec: ExecSpec): Promise<ExecResult> {
     const startedAt = performance.now();
     await this.bridgeReady;
-    const recipe = this.recipe(spec.env.LAB_BROKERS ?? "", spec.limits);
-    const sandbox = this.pool.take(recipe) ?? new SandboxProcess(this.layout, recipe);
+    const recipe = this.recipe(spec.env.LAB_BROKERS ?? "", spec.limits, spec.services ?? []);
+    // Warm sandboxes reach the brokers only; a run that needs a service starts its own with the service mounted.
+    const warm = recipe.services.length === 0 ? this.pool.take(recipe) : undefined;
+    const sandbox = warm ?? new SandboxProcess(this.layout, recipe);
     this.running.add(sandbox);
     try {
       const result = await supervise({ child: sandbox.child, killTree: () => sandbox.kill(), input: requestLine(spec) }, spec, startedAt);
@@ -147,17 +174,22 @@ export class SandboxEngine implements Engine {
     await this.pool.close();
     await Promise.all([...this.running].map((sandbox) => sandbox.dispose()));
     await this.bridge.close();
+    await Promise.all([...this.serviceBridges.values()].map((bridge) => bridge.close()));
     this.layout.cgroups?.remove();
     fs.rmSync(this.folder, { recursive: true, force: true });
   }
 
-  private recipe(brokers: string, limits: RunLimits): Recipe {
+  private recipe(brokers: string, limits: RunLimits, services: readonly ServiceName[] = []): Recipe {
     const ports = brokers
       .split(",")
       .filter(Boolean)
       .map((address) => parseBroker(address).port)
       .filter((port) => this.bridge.ports.includes(port));
-    return { brokers, ports, limits: { memoryMb: limits.memoryMb, maxProcesses: limits.maxProcesses } };
+    const reachable = services.flatMap((name) => {
+      const bridge = this.serviceBridges.get(name);
+      return bridge ? [{ name, ports: bridge.ports }] : [];
+    });
+    return { brokers, ports, services: reachable, limits: { memoryMb: limits.memoryMb, maxProcesses: limits.maxProcesses } };
   }
 }
 

@@ -1,6 +1,8 @@
 /**
- * The read-only folder every run sees as its `node_modules`: kafkajs (copied) and `lab` (bundled from
- * runner/src/lab). Built once per content hash under OFFSET_HOME/runtime, so engines can mount it as is.
+ * The read-only folder every run sees as its `node_modules`: kafkajs (copied), the clients of the companion
+ * services (amqplib for RabbitMQ, node-zookeeper-client for ZooKeeper; each bundled into one file with its
+ * dependencies) and `lab` (bundled from runner/src/lab). Built once per content hash under OFFSET_HOME/runtime,
+ * so engines can mount it as is.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -12,6 +14,12 @@ const labEntry = path.resolve(import.meta.dirname, "../lab/index.ts");
 const bootstrapSource = path.resolve(import.meta.dirname, "bootstrap.mjs");
 const bridgeSource = path.resolve(import.meta.dirname, "bridge.mjs");
 const require = createRequire(import.meta.url);
+
+/** Client libraries a snippet may import besides kafkajs and lab. */
+export const SERVICE_CLIENTS = ["amqplib", "node-zookeeper-client"] as const;
+
+const versionOf = (pkg: string): string =>
+  (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), "utf8")) as { version: string }).version;
 
 export interface Runtime {
   /** Folder holding node_modules/{kafkajs,lab}. */
@@ -39,6 +47,7 @@ export async function prepareRuntime(home: string): Promise<Runtime> {
     .createHash("sha256")
     .update(labSource)
     .update(kafkajsVersion)
+    .update(SERVICE_CLIENTS.map((pkg) => `${pkg}@${versionOf(pkg)}`).join(","))
     .update(fs.readFileSync(bootstrapSource))
     .update(fs.readFileSync(bridgeSource))
     .digest("hex")
@@ -59,9 +68,24 @@ export async function prepareRuntime(home: string): Promise<Runtime> {
     format: "esm",
     platform: "node",
     target: "node22",
-    external: ["kafkajs"],
+    external: ["kafkajs", ...SERVICE_CLIENTS],
     logLevel: "silent",
   });
+  for (const pkg of SERVICE_CLIENTS) {
+    await esbuild.build({
+      entryPoints: [require.resolve(pkg)],
+      outfile: path.join(partial, "node_modules", pkg, "index.js"),
+      bundle: true,
+      format: "cjs",
+      platform: "node",
+      target: "node22",
+      logLevel: "silent",
+    });
+    fs.writeFileSync(
+      path.join(partial, "node_modules", pkg, "package.json"),
+      JSON.stringify({ name: pkg, version: versionOf(pkg), main: "index.js" }),
+    );
+  }
   fs.writeFileSync(
     path.join(partial, "node_modules", "lab", "package.json"),
     JSON.stringify({ name: "lab", type: "module", main: "index.js", exports: "./index.js" }),

@@ -13,6 +13,8 @@ import type { RunLimits } from "./types.ts";
 /** The uid/gid inside the sandbox and, when the runner is root, outside too ("nobody"). */
 export const SANDBOX_ID = 65534;
 const BRIDGE_DIR = "/run/offset-bridge";
+/** Where a run that needs companion services finds their socket folders, one per service. */
+const SERVICES_DIR = "/run/offset-services";
 const HOME = "/home/learner";
 
 /** Host paths the sandboxes are built from (prepared once per engine). */
@@ -24,6 +26,8 @@ export interface Layout {
   hosts: string;
   /** The broker bridge's socket folder. */
   bridge: string;
+  /** Holds one socket folder per companion service (<services>/<name>), mounted only into runs that need it. */
+  services: string;
   /** The Node binary as the sandbox sees it, and the host folder to mount so it and its siblings exist inside. */
   node: string;
   nodeDir: string | undefined;
@@ -42,11 +46,16 @@ export interface Recipe {
   brokers: string;
   /** Bridged ports (inside 127.0.0.1:<port> leads to the broker on that port). */
   ports: number[];
+  /**
+   * Companion services this run may reach, each with its bridged ports. Only these services' socket folders are
+   * mounted, so a run whose lesson does not need a service has no way to it at all.
+   */
+  services: { name: string; ports: number[] }[];
   limits: Pick<RunLimits, "memoryMb" | "maxProcesses">;
 }
 
 export function recipeKey(recipe: Recipe): string {
-  return JSON.stringify([recipe.brokers, recipe.ports, recipe.limits.memoryMb, recipe.limits.maxProcesses]);
+  return JSON.stringify([recipe.brokers, recipe.ports, recipe.services, recipe.limits.memoryMb, recipe.limits.maxProcesses]);
 }
 
 export class SandboxProcess {
@@ -117,6 +126,7 @@ function bwrapArgs(layout: Layout, recipe: Recipe): string[] {
     LAB_BROKERS: recipe.brokers,
     OFFSET_BRIDGE_DIR: BRIDGE_DIR,
     OFFSET_BRIDGE_PORTS: recipe.ports.join(","),
+    OFFSET_SERVICE_PORTS: recipe.services.flatMap(({ name, ports }) => ports.map((port) => `${name}:${port}`)).join(","),
   };
   const tmpfsBytes = String(Math.max(16, Math.floor(recipe.limits.memoryMb / 4)) * 1024 * 1024);
   return [
@@ -143,6 +153,7 @@ function bwrapArgs(layout: Layout, recipe: Recipe): string[] {
     "--ro-bind",
     layout.bridge,
     BRIDGE_DIR,
+    ...recipe.services.flatMap(({ name }) => ["--ro-bind", path.join(layout.services, name), `${SERVICES_DIR}/${name}`]),
     "--dir",
     "/etc",
     "--ro-bind",

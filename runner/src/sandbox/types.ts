@@ -1,5 +1,6 @@
 /** The execution-engine contract: how one transpiled snippet runs, whatever isolates it. */
 import type { EndReason, KafkaEvent } from "../protocol/index.ts";
+import type { LearnerEndpoint, ServiceName } from "../services/types.ts";
 
 export type EngineName = "sandbox" | "docker" | "process" | "fake";
 
@@ -20,6 +21,11 @@ export interface ExecSpec {
   /** Environment for the `lab` module: LAB_BROKERS, LAB_SESSION, … (nothing else from the host leaks in). */
   env: Record<string, string>;
   limits: RunLimits;
+  /**
+   * Companion services this run may reach (its lesson declares them in needs.services), each prepared with
+   * `serviceAddresses` first. A run that names none reaches the brokers only.
+   */
+  services?: readonly ServiceName[];
   /** Aborting kills the run; it then ends with reason "cancelled". */
   signal: AbortSignal;
   onStdout(text: string): void;
@@ -40,6 +46,11 @@ export interface Engine {
   readonly isolated: boolean;
   /** Bootstrap servers as seen from inside this engine's runs. */
   brokersFor(hostBrokers: readonly string[]): string[];
+  /**
+   * Readies the way from this engine's runs to a companion service's endpoints, for runs that name the service
+   * in `ExecSpec.services` only, and returns how a host address of the service reads inside those runs.
+   */
+  serviceAddresses(service: ServiceName, endpoints: readonly LearnerEndpoint[]): Promise<(hostAddress: string) => string>;
   exec(spec: ExecSpec): Promise<ExecResult>;
   /** Releases warm processes and temp folders. */
   close(): Promise<void>;
