@@ -1,29 +1,16 @@
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { composeCommand, composeConfig } from "./compose-cli.ts";
 import { classroomComposePath, kafkaComposePath, renderClassroomCompose, renderKafkaCompose } from "./docker-compose-file.ts";
 import { KAFKA_IMAGE, PLUGIN_DOCKERFILE } from "./docker-nodes.ts";
 
 const composeDir = path.dirname(kafkaComposePath);
 
-/** `docker compose` (v2 plugin) where installed, else the standalone `docker-compose`; undefined when neither runs. */
-function composeCommand(): string[] | undefined {
-  for (const command of [["docker", "compose"], ["docker-compose"]]) {
-    const probe = spawnSync(command[0]!, [...command.slice(1), "version"], { stdio: "ignore" });
-    if (probe.status === 0) return command;
-  }
-  return undefined;
-}
-
 const compose = composeCommand();
 
-function config(files: string[]): { status: number | null; stderr: string } {
-  const args = [...compose!.slice(1), ...files.flatMap((f) => ["-f", f]), "config", "-q"];
-  const result = spawnSync(compose![0]!, args, { encoding: "utf8" });
-  return { status: result.status, stderr: result.stderr };
-}
+const config = (files: string[]) => composeConfig(compose!, files);
 
 describe("compose/kafka.yml", () => {
   it("is the rendering of docker-nodes.ts (run `node runner/src/cluster/docker-compose-file.ts` after editing it)", () => {

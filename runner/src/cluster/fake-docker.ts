@@ -22,6 +22,10 @@ export interface FakeContainer {
   oomKilled: boolean;
   health?: "starting" | "healthy" | "unhealthy";
   networks: Set<string>;
+  /** DNS aliases the container has on each of its networks (from the create call and each connect). */
+  aliases: Map<string, string[]>;
+  /** The host pid the engine reports while it runs (State.Pid); 0 when stopped. */
+  pid: number;
   stdin: string;
   stdinClosed: boolean;
   attach?: net.Socket;
@@ -64,6 +68,8 @@ export class FakeDocker {
   readonly requests: FakeRequest[] = [];
   readonly containers = new Map<string, FakeContainer>();
   readonly networks = new Map<string, Docker.NetworkCreateOptions>();
+  /** Named volumes: created by POST /volumes/create, or by a container that mounts one by name. */
+  readonly volumes = new Set<string>();
   readonly images = new Set<string>();
   /** Labels of images built here (POST /build), by tag. */
   readonly imageLabels = new Map<string, Record<string, string>>();
@@ -74,6 +80,7 @@ export class FakeDocker {
   private readonly server: http.Server;
   private readonly timers = new Set<NodeJS.Timeout>();
   private nextId = 1;
+  private nextPid = 40_000;
 
   private constructor(behaviour: FakeBehaviour) {
     this.behaviour = behaviour;
@@ -116,6 +123,7 @@ export class FakeDocker {
   exit(container: FakeContainer, code: number, options: { oomKilled?: boolean } = {}): void {
     if (!container.running) return;
     container.running = false;
+    container.pid = 0;
     container.exitCode = code;
     container.oomKilled = options.oomKilled ?? false;
     this.unpublish(container);
@@ -164,14 +172,27 @@ export class FakeDocker {
       this.networks.set(network.Name, network);
       return reply(201, { Id: network.Name });
     }
+    if (key === "POST /volumes/create") {
+      const name = (request.body as { Name: string }).Name;
+      this.volumes.add(name);
+      return reply(201, { Name: name, Driver: "local", Mountpoint: `/var/lib/docker/volumes/${name}/_data` });
+    }
+    if ((m = /^(GET|DELETE) \/volumes\/([^/]+)$/.exec(key))) {
+      const name = decodeURIComponent(m[2]!);
+      if (!this.volumes.has(name)) return missing("volume");
+      if (m[1] === "DELETE") return (this.volumes.delete(name), reply(204));
+      return reply(200, { Name: name, Driver: "local", Mountpoint: `/var/lib/docker/volumes/${name}/_data` });
+    }
     if ((m = /^(GET|DELETE|POST) \/networks\/([^/]+)(\/connect)?$/.exec(key))) {
       const name = decodeURIComponent(m[2]!);
       if (!this.networks.has(name)) return missing("network");
       if (m[1] === "GET") return reply(200, { Name: name, ...this.networks.get(name) });
       if (m[1] === "DELETE") return (this.networks.delete(name), reply(204));
-      const container = this.find((request.body as Docker.NetworkConnectOptions).Container ?? "");
+      const connect = request.body as Docker.NetworkConnectOptions & { EndpointConfig?: { Aliases?: string[] } };
+      const container = this.find(connect.Container ?? "");
       if (!container) return missing("container");
       container.networks.add(name);
+      container.aliases.set(name, connect.EndpointConfig?.Aliases ?? []);
       return reply(200);
     }
     if (key === "POST /containers/create") return this.create(request, reply);
@@ -214,7 +235,15 @@ export class FakeDocker {
     const config = request.body as Docker.ContainerCreateOptions;
     if (!config.Image || !this.images.has(config.Image)) return reply(404, { message: `No such image: ${config.Image}` });
     const id = `fake${String(this.nextId++).padStart(8, "0")}`;
-    const networks = new Set<string>([config.HostConfig?.NetworkMode ?? "bridge"]);
+    const primary = config.HostConfig?.NetworkMode ?? "bridge";
+    const networks = new Set<string>([primary]);
+    const endpoints = (config.NetworkingConfig?.EndpointsConfig ?? {}) as Record<string, { Aliases?: string[] }>;
+    const aliases = new Map<string, string[]>([[primary, endpoints[primary]?.Aliases ?? []]]);
+    // The engine creates a named volume the first time a container mounts it ("name:/path"; a path is a bind mount).
+    for (const bind of config.HostConfig?.Binds ?? []) {
+      const source = bind.split(":")[0] ?? "";
+      if (source && !source.startsWith("/")) this.volumes.add(source);
+    }
     this.containers.set(id, {
       id,
       name,
@@ -224,6 +253,8 @@ export class FakeDocker {
       exitCode: 0,
       oomKilled: false,
       networks,
+      aliases,
+      pid: 0,
       stdin: "",
       stdinClosed: false,
       listeners: [],
@@ -275,6 +306,7 @@ export class FakeDocker {
   private startContainer(container: FakeContainer): void {
     container.running = true;
     container.started = true;
+    container.pid = this.nextPid++;
     // Published ports become loopback listeners, so TCP readiness probes behave as with a real engine.
     for (const bindings of Object.values((container.config.HostConfig?.PortBindings ?? {}) as PortBindings)) {
       for (const binding of bindings) {
@@ -354,10 +386,11 @@ function inspect(c: FakeContainer): Record<string, unknown> {
     State: {
       Status: c.running ? "running" : c.started ? "exited" : "created",
       Running: c.running,
+      Pid: c.pid,
       ExitCode: c.exitCode,
       OOMKilled: c.oomKilled,
       ...(c.health ? { Health: { Status: c.health } } : {}),
     },
-    NetworkSettings: { Networks: Object.fromEntries([...c.networks].map((n) => [n, {}])) },
+    NetworkSettings: { Networks: Object.fromEntries([...c.networks].map((n) => [n, { Aliases: c.aliases.get(n) ?? [] }])) },
   };
 }

@@ -225,3 +225,86 @@ describe("DockerEngine availability", () => {
     await expect(engine.check()).resolves.toBeUndefined();
   });
 });
+
+describe("DockerEngine and companion services", () => {
+  /** A fake engine whose runs record the networks their container is on while it runs. */
+  async function withNetworks(): Promise<{ fake: FakeDocker; engine: DockerEngine; seen: Array<Set<string>> }> {
+    const seen: Array<Set<string>> = [];
+    const { fake, engine } = await setup(() => {});
+    fake.behaviour.onInput = (_input, io, container) => {
+      seen.push(new Set(container.networks));
+      io.exit(0);
+    };
+    for (const name of ["offset-svc-rabbitmq", "offset-svc-zk-kafka"]) fake.networks.set(name, { Name: name, Internal: true });
+    return { fake, engine, seen };
+  }
+
+  it("a run whose lesson needs rabbitmq joins offset-svc-rabbitmq as well as the lab network", async () => {
+    const { fake, engine, seen } = await withNetworks();
+    expect(await engine.exec(spec("", { services: ["rabbitmq"] }).spec)).toMatchObject({ reason: "ok" });
+    expect(seen).toEqual([new Set(["offset-lab", "offset-svc-rabbitmq"])]);
+    // Joined before the run started, and the container left no trace.
+    const connect = fake.requests.findIndex((r) => r.path === "/networks/offset-svc-rabbitmq/connect");
+    const start = fake.requests.findIndex((r) => /^\/containers\/[^/]+\/start$/.test(r.path));
+    expect(connect).toBeGreaterThan(-1);
+    expect(connect).toBeLessThan(start);
+    expect(fake.containers.size).toBe(0);
+  });
+
+  it("a run that names no service joins the lab network only", async () => {
+    const { fake, engine, seen } = await withNetworks();
+    await engine.exec(spec("").spec);
+    await engine.exec(spec("", { services: [] }).spec);
+    expect(seen).toEqual([new Set(["offset-lab"]), new Set(["offset-lab"])]);
+    expect(fake.calls("POST", /^\/networks\/.*\/connect$/)).toHaveLength(0);
+  });
+
+  it("a run that needs two services joins both networks", async () => {
+    const { engine, seen } = await withNetworks();
+    await engine.exec(spec("", { services: ["zk-kafka", "rabbitmq", "zk-kafka"] }).spec);
+    expect(seen).toEqual([new Set(["offset-lab", "offset-svc-zk-kafka", "offset-svc-rabbitmq"])]);
+  });
+
+  it("a run whose service network is gone ends with an error that names the service, and is removed", async () => {
+    const { fake, engine, seen } = await withNetworks();
+    fake.networks.delete("offset-svc-rabbitmq");
+    const { spec: s, out } = spec("", { services: ["rabbitmq"] });
+    expect(await engine.exec(s)).toMatchObject({ exitCode: null, reason: "error" });
+    expect(out.stderr).toMatch(/^The run could not reach rabbitmq: /);
+    expect(seen).toEqual([]);
+    expect(fake.containers.size).toBe(0);
+  });
+
+  it("serviceAddresses maps the services' host addresses to their containers' names on the service network", async () => {
+    const { engine } = await withNetworks();
+    const zk = await engine.serviceAddresses("zk-kafka", [
+      { address: "127.0.0.1:32101" },
+      { address: "127.0.0.1:32100", gate: "zookeeper-read-only" },
+    ]);
+    expect(zk("127.0.0.1:32101")).toBe("zk-broker-1:9092");
+    expect(zk("127.0.0.1:32106")).toBe("zk-broker-3:9094");
+    // ZooKeeper is the read-only gate's name, never the server's.
+    expect(zk("127.0.0.1:32100")).toBe("zookeeper:2181");
+    const rabbit = await engine.serviceAddresses("rabbitmq", [{ address: "127.0.0.1:32110" }]);
+    expect(rabbit("127.0.0.1:32110")).toBe("rabbitmq:5672");
+  });
+
+  it("serviceAddresses follows SERVICES_PORT", async () => {
+    const { fake } = await withNetworks();
+    const engine = new DockerEngine({ docker: fake.docker, servicesPort: 40000 });
+    const rabbit = await engine.serviceAddresses("rabbitmq", [{ address: "127.0.0.1:40010" }]);
+    expect(rabbit("127.0.0.1:40010")).toBe("rabbitmq:5672");
+    await expect(engine.serviceAddresses("rabbitmq", [{ address: "127.0.0.1:32110" }])).rejects.toThrow(/SERVICES_PORT/);
+  });
+
+  it("serviceAddresses refuses a service that does not run in Docker, and a gate it cannot apply", async () => {
+    const { fake, engine } = await withNetworks();
+    await expect(engine.serviceAddresses("rabbitmq", [{ address: "127.0.0.1:32110", gate: "zookeeper-read-only" }])).rejects.toThrow(
+      /no zookeeper-read-only gate/,
+    );
+    fake.networks.delete("offset-svc-zk-kafka");
+    await expect(engine.serviceAddresses("zk-kafka", [{ address: "127.0.0.1:32101" }])).rejects.toThrow(
+      /network offset-svc-zk-kafka does not exist.*KAFKA_MODE=docker/,
+    );
+  });
+});

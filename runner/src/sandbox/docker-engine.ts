@@ -2,6 +2,10 @@
  * The `docker` engine: each run is a short-lived container from the sandbox image (compose/sandbox.Dockerfile),
  * attached only to the internal lab network that holds the brokers, with a read-only root, no capabilities and
  * the run's limits. The container is removed when the run ends, however it ends.
+ *
+ * A run whose lesson needs companion services (ExecSpec.services) also joins each one's own internal network,
+ * offset-svc-<name>, where it knows the service's containers by name (services/docker-specs.ts); a run that names
+ * none joins no such network. ZooKeeper is reached through its read-only gate container there, never directly.
  */
 import crypto from "node:crypto";
 import { PassThrough, type Duplex } from "node:stream";
@@ -9,6 +13,10 @@ import { finished } from "node:stream/promises";
 import type Docker from "dockerode";
 import { apiMessage, connectDocker, engineAddress, pingDocker, unlessMissing } from "../cluster/docker-api.ts";
 import { LAB_NETWORK, labBrokersFor } from "../cluster/docker-nodes.ts";
+import { configSchema } from "../config/index.ts";
+import { insideAddresses, serviceNetwork, type ServiceDescriptor } from "../services/docker-specs.ts";
+import { servicePorts } from "../services/ports.ts";
+import type { LearnerEndpoint, ServiceName } from "../services/types.ts";
 import { baseEnv, nodeFlags, requestLine } from "./run-request.ts";
 import type { Runtime } from "./runtime.ts";
 import { superviseRun, type RunExit, type RunHandle } from "./supervise.ts";
@@ -36,6 +44,8 @@ export interface DockerEngineOptions {
   killGraceMs?: number;
   /** KAFKA_PORT: tells the learner listener's host ports from the plaintext ones. */
   kafkaPort?: number | undefined;
+  /** SERVICES_PORT: the companion services' host ports, which name their containers inside runs. */
+  servicesPort?: number | undefined;
 }
 
 /** True when a Docker engine answers quickly; `auto` engine selection uses it. */
@@ -51,6 +61,7 @@ export class DockerEngine implements Engine {
   private readonly network: string;
   private readonly options: DockerEngineOptions;
   private readonly live = new Set<Docker.Container>();
+  private inside: Record<ServiceName, ServiceDescriptor["inside"]> | undefined;
 
   constructor(options: DockerEngineOptions = {}) {
     this.options = options;
@@ -65,6 +76,35 @@ export class DockerEngine implements Engine {
    */
   brokersFor(hostBrokers: readonly string[] = []): string[] {
     return labBrokersFor(hostBrokers, this.options.kafkaPort);
+  }
+
+  /**
+   * Inside a run, a service's host address is its container's name and port on the service's network: the gate
+   * container for ZooKeeper, the brokers' LEARNER_LAB or INTERNAL listener, rabbitmq:5672. The network must exist,
+   * that is the service must run in Docker: a service run as local processes is out of any container's reach.
+   */
+  async serviceAddresses(service: ServiceName, endpoints: readonly LearnerEndpoint[]): Promise<(hostAddress: string) => string> {
+    this.inside ??= insideAddresses(servicePorts(this.options.servicesPort ?? configSchema.shape.SERVICES_PORT.parse(undefined)));
+    const table = this.inside[service];
+    for (const endpoint of endpoints) {
+      const entry = table[endpoint.address];
+      if (!entry) {
+        throw new EngineUnavailableError(
+          `Docker runs cannot reach ${endpoint.address} (${service}): it is not one of the ports the service publishes from Docker. Is SERVICES_PORT the same for the runner and its engine?`,
+        );
+      }
+      // A gated endpoint is reachable only through a container that applies that gate.
+      if (endpoint.gate && entry.gate !== endpoint.gate) {
+        throw new EngineUnavailableError(`Docker runs have no ${endpoint.gate} gate in front of ${endpoint.address} (${service}).`);
+      }
+    }
+    const network = serviceNetwork(service);
+    if (!(await unlessMissing(this.docker.getNetwork(network).inspect()))) {
+      throw new EngineUnavailableError(
+        `The network ${network} does not exist: ${service} does not run in Docker. Docker runs reach companion services only when those run in Docker too (KAFKA_MODE=docker).`,
+      );
+    }
+    return (hostAddress) => table[hostAddress]?.address ?? hostAddress;
   }
 
   /** Checks the engine, the image and the network; throws an EngineUnavailableError that says how to fix each. */
@@ -99,6 +139,15 @@ export class DockerEngine implements Engine {
     }
     this.live.add(container);
     try {
+      // Before start, so the run's first connection finds the service; the lab network came with the create call.
+      for (const service of new Set(spec.services ?? [])) {
+        try {
+          await this.docker.getNetwork(serviceNetwork(service)).connect({ Container: container.id });
+        } catch (error) {
+          spec.onStderr(`The run could not reach ${service}: ${apiMessage(error)}\n`);
+          return { exitCode: null, reason: "error", durationMs: durationMs() };
+        }
+      }
       return await superviseRun(this.handle(container, spec), spec, startedAt);
     } finally {
       await container.remove({ force: true }).catch(() => {});
