@@ -2,6 +2,7 @@
  * The HTTP surface with no Kafka and no sandbox: createApp() with the fake engine and a fake cluster, driven with
  * app.request(). Status codes, error bodies and the guards in front of every route.
  */
+import os from "node:os";
 import { describe, expect, it } from "vitest";
 import { createApp } from "./app.ts";
 import type { ClusterBackend } from "./cluster/index.ts";
@@ -13,6 +14,7 @@ import { RunQueue } from "./runs/queue.ts";
 import { FakeEngine } from "./sandbox/fake-engine.ts";
 import { SessionJanitor } from "./session/cleanup.ts";
 import { Sessions } from "./session/index.ts";
+import { ServiceManager } from "./services/manager.ts";
 
 const brokers = [1, 2, 3].map((id) => ({ id, address: `127.0.0.1:${19091 + id}`, up: true }));
 const stopped: number[] = [];
@@ -51,7 +53,14 @@ function app(env: Record<string, string> = {}) {
     runs,
     janitor: new SessionJanitor(() => cluster.bootstrap),
     sessions,
+    services: noServices(),
+    lessonServices: () => [],
   });
+}
+
+/** A course with no companion services (their own tests are in services/). */
+function noServices(): ServiceManager {
+  return new ServiceManager({ services: [], dir: os.tmpdir(), budgetMb: 1, idleMs: 60_000, owned: false });
 }
 
 const json = { host: "127.0.0.1:4321", "content-type": "application/json" };
@@ -168,6 +177,8 @@ describe("a full queue", () => {
       runs,
       janitor: new SessionJanitor(() => []),
       sessions,
+      services: noServices(),
+      lessonServices: () => [],
     });
     const send = () =>
       hono.request("http://127.0.0.1:4321/api/runs", { method: "POST", headers: json, body: JSON.stringify({ code: "1", lang: "ts" }) });

@@ -6,7 +6,8 @@ import { createApp } from "./app.ts";
 import { createCluster, type ClusterBackend, type Progress } from "./cluster/index.ts";
 import { ClusterInspector } from "./cluster/inspect.ts";
 import type { Config } from "./config/index.ts";
-import { exerciseCheckSource, lessonServices } from "./runs/exercises.ts";
+import { exerciseCheckSource, lessonNeeds, lessonNeedsJava, lessonServices } from "./runs/exercises.ts";
+import type { BrokerControlEvent } from "./protocol/index.ts";
 import { RunManager } from "./runs/manager.ts";
 import { RunQueue } from "./runs/queue.ts";
 import { createEngine } from "./sandbox/index.ts";
@@ -17,6 +18,8 @@ import { SESSION_TOPIC_PATTERN, Sessions } from "./session/index.ts";
 import { runnerSecret } from "./session/secret.ts";
 import { ShareWatcher } from "./share/watcher.ts";
 import { createServiceManager, createServices, servicesForRuns, type ServiceManager } from "./services/index.ts";
+import { ServiceError } from "./services/types.ts";
+import { ZkKafkaService } from "./services/zk-kafka/index.ts";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
 
@@ -80,12 +83,12 @@ export async function startServer(config: Config, options: { owned: boolean; pro
   // Companion services start when a lesson that needs them is opened or run, and stop when idle.
   const services = createServiceManager(config, createServices(config, cluster), { owned: options.owned, log: progress });
   await services.start();
+  // Each service forgets the session whatever its state: a stopped one records it and deletes it at its next start.
   const forgetInServices = async (prefix: string) => {
-    const states = await services.status();
     await Promise.all(
-      services.services
-        .filter((service) => states.some((s) => s.name === service.name && s.state === "ready"))
-        .map((service) => service.forgetSession?.(prefix).catch((error: Error) => console.error(`[runner] ${service.title}: ${error.message}`))),
+      services.services.map((service) =>
+        service.forgetSession?.(prefix).catch((error: Error) => console.error(`[runner] ${service.title}: ${error.message}`)),
+      ),
     );
   };
   const janitor = new SessionJanitor(
@@ -118,7 +121,35 @@ export async function startServer(config: Config, options: { owned: boolean; pro
     touch: (session) => janitor.touch(sessions.prefix(session)),
     labEnv: { LAB_LIMITS: JSON.stringify(limits) },
     servicesFor: servicesForRuns(services, engine, (lesson) => lessonServices(lesson)),
+    lessonJava: (lesson) => lessonNeedsJava(lesson),
+    brokerControl: (event, lesson) => controlBroker(event, lesson),
   });
+
+  /** A lab's request to stop or start a broker: the same rules as the cluster panel's buttons, plus the lesson's. */
+  async function controlBroker(event: BrokerControlEvent, lesson: string | undefined): Promise<string> {
+    if (!config.faultInjection) {
+      throw new ServiceError("Fault injection is off on this course (FAULT_INJECTION=off), so this lab cannot stop or start brokers.");
+    }
+    const needs = lesson ? lessonNeeds(lesson) : { faultInjection: false, services: [], java: false };
+    const how = event.action === "stop" ? (event.crash ? "killed" : "stopped") : "started";
+    const started = performance.now();
+    const took = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+    if (event.cluster === "kraft") {
+      if (!needs.faultInjection) throw new ServiceError("Only the failover lessons' labs may stop the course cluster's brokers.");
+      if (!cluster.canControlBrokers) throw new ServiceError(`Brokers cannot be stopped in KAFKA_MODE=${cluster.mode}.`);
+      if (event.action === "stop") await cluster.stopBroker(event.id, () => {}, { crash: event.crash === true });
+      else await cluster.startBroker(event.id);
+      await inspector.reset();
+      return `Course cluster: broker ${event.id} ${how} (${took()})`;
+    }
+    const zk = services.has("zk-kafka") ? services.service("zk-kafka") : undefined;
+    if (!needs.services.includes("zk-kafka") || !(zk instanceof ZkKafkaService)) {
+      throw new ServiceError("Only lesson 12's labs may stop the ZooKeeper-mode cluster's brokers.");
+    }
+    if (event.action === "stop") await zk.stopBroker(event.id, () => {}, { crash: event.crash === true });
+    else await zk.startBroker(event.id);
+    return `ZooKeeper-mode cluster: broker ${event.id} ${how} (${took()})`;
+  }
   // Enforced by the brokers up front where Kafka can (topic policy, quotas); the rest after the fact, here.
   const sessionPattern = new RegExp(SESSION_TOPIC_PATTERN);
   const watcher = learner

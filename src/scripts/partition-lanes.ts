@@ -64,6 +64,7 @@ class OffsetLanes extends HTMLElement {
   }
 
   private record(event: KafkaEvent): void {
+    if (event.type !== "produced") return;
     this.learnPartitions(event.topic);
     const lanes = this.topics.get(event.topic) ?? new Map<number, Lane>();
     this.topics.set(event.topic, lanes);

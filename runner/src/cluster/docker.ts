@@ -43,7 +43,7 @@ import {
 import { pluginSources } from "./local/plugin.ts";
 import { DEFAULT_KAFKA_PORT, clientPort, learnerPort, type TopicPolicyLimits } from "./local/properties.ts";
 import { canConnect, waitFor } from "./probe.ts";
-import { ClusterError, type BrokerStatus, type ClusterBackend, type Progress } from "./types.ts";
+import { ClusterError, type BrokerStatus, type ClusterBackend, type Progress, type StopOptions } from "./types.ts";
 
 const STOP_GRACE_S = 20;
 const MiB = 1024 * 1024;
@@ -181,7 +181,7 @@ export class DockerCluster implements ClusterBackend {
     );
   }
 
-  async stopBroker(id: number, progress: Progress = () => {}): Promise<void> {
+  async stopBroker(id: number, progress: Progress = () => {}, options: StopOptions = {}): Promise<void> {
     this.requireNode(id);
     await this.guard(async () => {
       const container = this.docker.getContainer(containerName(id));
@@ -190,8 +190,9 @@ export class DockerCluster implements ClusterBackend {
         progress(`Broker ${id} is already stopped`);
         return;
       }
-      progress(`Stopping broker ${id} (container ${containerName(id)})…`);
-      await this.stopContainer(container);
+      progress(`${options.crash ? "Killing" : "Stopping"} broker ${id} (container ${containerName(id)})…`);
+      if (options.crash) await container.kill({ signal: "SIGKILL" });
+      else await this.stopContainer(container);
       progress(`Broker ${id} stopped`);
     });
   }

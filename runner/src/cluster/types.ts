@@ -11,6 +11,12 @@ export interface BrokerStatus {
   up: boolean;
 }
 
+/** How a broker is stopped. */
+export interface StopOptions {
+  /** SIGKILL (no controlled shutdown, no goodbye to the controller), where the default is a clean SIGTERM. */
+  crash?: boolean;
+}
+
 /** Progress lines for long waits (jar download, nodes starting). */
 export type Progress = (line: string) => void;
 
@@ -31,8 +37,8 @@ export interface ClusterBackend {
   down(progress?: Progress): Promise<void>;
   /** Reports each broker as up or down. */
   status(): Promise<BrokerStatus[]>;
-  /** Stops one broker (fault injection). */
-  stopBroker(id: number, progress?: Progress): Promise<void>;
+  /** Stops one broker (fault injection); `crash` kills it at once, as a power cut would, instead of a clean shutdown. */
+  stopBroker(id: number, progress?: Progress, options?: StopOptions): Promise<void>;
   /** Starts one stopped broker and waits until it is ready. */
   startBroker(id: number, progress?: Progress): Promise<void>;
 }

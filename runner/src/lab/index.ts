@@ -9,6 +9,7 @@ import { sendRaw } from "./raw-request.ts";
 
 export type { Quorum, QuorumReplica } from "./quorum.ts";
 export { amqpUrl, zkKafka, zkKafkaConfig, zookeeperConnect } from "./services.ts";
+export { shareConsumers, type ShareAck, type ShareConsumersOptions, type ShareDelivery } from "./share-group.ts";
 import { Kafka, logLevel, type KafkaConfig, type Producer, type ProducerConfig, type RecordMetadata, type ITopicConfig } from "kafkajs";
 
 const env = typeof process === "object" ? process.env : {};
@@ -51,6 +52,24 @@ export function displayName(name: string): string {
 /** Sends a structured event to the page (see runner/src/protocol: records a producer had acknowledged). */
 export function emit(event: Record<string, unknown> & { type: string }): void {
   process.stdout.write(`${EVENT_PREFIX}${JSON.stringify(event)}\n`);
+}
+
+/** The clusters a lab can stop brokers of: the course cluster (KRaft) and the ZooKeeper-mode one (lesson 12). */
+export type LabCluster = "kraft" | "zk-kafka";
+
+/**
+ * Asks the runner to stop broker `id` of `cluster`, cleanly or, with `{ crash: true }`, killed as in a power cut.
+ * It returns at once: the runner stops the broker in the background and says so in the output, and the lab
+ * watches for the effect. Works where fault injection is on, in lessons about failover; the runner starts the
+ * broker again when the run ends if the lab has not.
+ */
+export function stopBroker(cluster: LabCluster, id: number, options: { crash?: boolean } = {}): void {
+  emit({ type: "broker", action: "stop", cluster, id, ...(options.crash ? { crash: true } : {}) });
+}
+
+/** Asks the runner to start broker `id` of `cluster` again (see stopBroker). */
+export function startBroker(cluster: LabCluster, id: number): void {
+  emit({ type: "broker", action: "start", cluster, id });
 }
 
 function reportProduced(results: RecordMetadata[]): void {

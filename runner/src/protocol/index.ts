@@ -47,11 +47,26 @@ export const kafkaEventSchema = z.discriminatedUnion("type", [
     offset: z.string(),
     key: z.string().nullable().optional(),
   }),
+  /**
+   * A lab asks the runner to stop or start a broker (lab.stopBroker / lab.startBroker): fault injection from the
+   * code, for labs that measure a failover. Honoured only with FAULT_INJECTION=on, for a lesson that declares the
+   * cluster it touches; the runner starts again whatever a run stopped when the run ends. Never sent to the page.
+   */
+  z.object({
+    type: z.literal("broker"),
+    action: z.enum(["stop", "start"]),
+    /** "kraft": the course cluster; "zk-kafka": the ZooKeeper-mode cluster. */
+    cluster: z.enum(["kraft", "zk-kafka"]),
+    id: z.number().int(),
+    /** Kill it (SIGKILL, like a crash) instead of a clean shutdown. */
+    crash: z.boolean().optional(),
+  }),
 ]);
 export type KafkaEvent = z.infer<typeof kafkaEventSchema>;
+export type BrokerControlEvent = Extract<KafkaEvent, { type: "broker" }>;
 
 /** A companion service the run waits for, while it starts ("Starting RabbitMQ 3.10… 4 s"). */
-export const serviceEventSchema = z.object({ name: z.string(), text: z.string() });
+export const serviceEventSchema = z.object({ text: z.string() });
 
 /** Result of an exercise check, sent after the learner's code has run. */
 export const checkEventSchema = z.object({ passed: z.boolean(), message: z.string() });

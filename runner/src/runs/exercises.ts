@@ -30,23 +30,48 @@ export async function exerciseCheckSource(id: string): Promise<string | undefine
   return file && fs.existsSync(file) ? await fs.promises.readFile(file, "utf8") : undefined;
 }
 
-const servicesCache = new Map<string, ServiceName[]>();
+/** What a lesson declares in its frontmatter's `needs` that the runner acts on. */
+export interface LessonNeeds {
+  /** Its labs stop and start brokers (lab.stopBroker), where fault injection is on. */
+  faultInjection: boolean;
+  /** The companion services its runs reach. */
+  services: ServiceName[];
+  /** Its runs may start Java (lesson 18's share consumers, through lab.shareConsumers). */
+  java: boolean;
+}
 
-/** The companion services lesson `lesson` declares in `needs.services` (none for an unknown lesson). */
-export function lessonServices(lesson: string, root = lessonsRoot): ServiceName[] {
-  const cached = servicesCache.get(`${root}:${lesson}`);
+const needsCache = new Map<string, LessonNeeds>();
+
+/** The `needs` of lesson `lesson` (nothing for an unknown lesson), read once from its index.mdx frontmatter. */
+export function lessonNeeds(lesson: string, root = lessonsRoot): LessonNeeds {
+  const key = `${root}:${lesson}`;
+  const cached = needsCache.get(key);
   if (cached) return cached;
   const folder = lessonFolder(lesson, root);
-  let names: ServiceName[] = [];
+  let needs: { faultInjection?: unknown; services?: unknown; java?: unknown } | undefined;
   if (folder) {
     const source = fs.readFileSync(path.join(folder, "index.mdx"), "utf8");
     const frontmatter = /^---\n([\s\S]*?)\n---/.exec(source)?.[1] ?? "";
-    const needs = (parseYaml(frontmatter) as { needs?: { services?: unknown } } | null)?.needs;
-    const declared = Array.isArray(needs?.services) ? (needs.services as unknown[]) : [];
-    names = declared.filter((name): name is ServiceName => typeof name === "string" && isServiceName(name));
+    needs = (parseYaml(frontmatter) as { needs?: typeof needs } | null)?.needs;
   }
-  servicesCache.set(`${root}:${lesson}`, names);
-  return names;
+  const declared = Array.isArray(needs?.services) ? (needs.services as unknown[]) : [];
+  const result: LessonNeeds = {
+    faultInjection: needs?.faultInjection === true,
+    services: declared.filter((name): name is ServiceName => typeof name === "string" && isServiceName(name)),
+    java: needs?.java === true,
+  };
+  needsCache.set(key, result);
+  return result;
+}
+
+/** The companion services lesson `lesson` declares in `needs.services`. */
+export function lessonServices(lesson: string, root = lessonsRoot): ServiceName[] {
+  return lessonNeeds(lesson, root).services;
+}
+
+/** True when lesson `lesson` declares `needs.java`: its runs get Java and the lab's Java tools. */
+export function lessonNeedsJava(lesson: string, root = lessonsRoot): boolean {
+  return lessonNeeds(lesson, root).java;
 }
 
 function safeList(dir: string): string[] {

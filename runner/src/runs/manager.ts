@@ -4,7 +4,7 @@
  */
 import crypto from "node:crypto";
 import { QueueFullError } from "../errors.ts";
-import type { RunEvent, RunRequest } from "../protocol/index.ts";
+import type { BrokerControlEvent, RunEvent, RunRequest } from "../protocol/index.ts";
 import { parseExerciseRunId } from "../protocol/lessons.ts";
 import type { Engine, ExecResult, RunLimits } from "../sandbox/types.ts";
 import { ServiceError, type ServiceName } from "../services/types.ts";
@@ -33,6 +33,13 @@ export interface RunManagerOptions {
    * progress lines), or undefined when it needs none. The run reaches those services, and only while it runs.
    */
   servicesFor?(lesson: string, labSession: string, progress: (text: string) => void): Promise<PreparedServices | undefined>;
+  /** True when lesson `lesson`'s runs (and checks) may start Java (its frontmatter's `needs.java`). */
+  lessonJava?(lesson: string): boolean;
+  /**
+   * Carries out a lab's request to stop or start a broker (lab.stopBroker), for a run of `lesson`; resolves with a
+   * line for the run's output, rejects with a ServiceError that says why it is refused.
+   */
+  brokerControl?(event: BrokerControlEvent, lesson: string | undefined): Promise<string>;
 }
 
 /** What a run gets from the companion services its lesson needs. */
@@ -136,11 +143,12 @@ export class RunManager {
     const running = this.executing.get(labSession) ?? new Set();
     this.executing.set(labSession, running.add(events));
     let prepared: PreparedServices | undefined;
+    let context: RunContext | undefined;
     try {
       const lesson = request.lesson ?? (request.exercise ? parseExerciseRunId(request.exercise)?.lesson : undefined);
       try {
         prepared = lesson
-          ? await this.options.servicesFor?.(lesson, labSession, (text) => events.push({ event: "service", data: { name: lesson, text } }))
+          ? await this.options.servicesFor?.(lesson, labSession, (text) => events.push({ event: "service", data: { text } }))
           : undefined;
       } catch (error) {
         const text = error instanceof ServiceError ? error.message : "A companion service this lesson needs did not start; see the runner's log.";
@@ -149,13 +157,15 @@ export class RunManager {
         events.push({ event: "end", data: { exitCode: null, reason: "error", durationMs: Math.round(performance.now() - startedAt) } });
         return;
       }
-      const result = await this.runCode(request.code, session, events, signal, false, prepared);
-      if (request.exercise && result.reason === "ok") await this.check(request.exercise, session, events, signal, prepared);
+      context = newContext(lesson);
+      const result = await this.runCode(request.code, session, events, signal, false, prepared, context);
+      if (request.exercise && result.reason === "ok") await this.check(request.exercise, session, events, signal, prepared, context);
       events.push({
         event: "end",
         data: { exitCode: result.exitCode, reason: result.reason, durationMs: Math.round(performance.now() - startedAt) },
       });
     } finally {
+      if (context) this.restartStopped(context);
       prepared?.release();
       running.delete(events);
       if (!running.size) this.executing.delete(labSession);
@@ -169,6 +179,7 @@ export class RunManager {
     signal: AbortSignal,
     quiet = false,
     prepared?: PreparedServices,
+    context: RunContext = newContext(undefined),
   ): Promise<ExecResult & { stdout: string }> {
     const transpiled = await transpile(source);
     if (!transpiled.ok) {
@@ -201,12 +212,17 @@ export class RunManager {
         ...prepared?.env,
       },
       ...(prepared ? { services: prepared.services } : {}),
+      ...(context.lesson && this.options.lessonJava?.(context.lesson) ? { java: true } : {}),
       limits: this.options.limits,
       signal,
       onStdout: (text) => (quiet ? (stdout += text) : events.push({ event: "stdout", data: { text } })),
       onStderr: (text) => (quiet ? (stdout += text) : events.push({ event: "stderr", data: { text } })),
-      onKafkaEvent: (event) => !quiet && events.push({ event: "kafka", data: event }),
+      onKafkaEvent: (event) => {
+        if (event.type === "broker") this.controlBroker(event, context, events);
+        else if (!quiet) events.push({ event: "kafka", data: event });
+      },
     });
+    await Promise.allSettled(context.pending.splice(0));
     return { ...result, stdout };
   }
 
@@ -217,14 +233,65 @@ export class RunManager {
     events: Channel<RunEvent>,
     signal: AbortSignal,
     prepared: PreparedServices | undefined,
+    context: RunContext,
   ): Promise<void> {
     const source = await this.options.exerciseCheck(exercise);
     if (!source) {
       events.push({ event: "check", data: { passed: false, message: `There is no exercise "${exercise}".` } });
       return;
     }
-    const result = await this.runCode(source, session, events, signal, true, prepared);
+    const result = await this.runCode(source, session, events, signal, true, prepared, context);
     const message = result.stdout.trim() || (result.reason === "ok" ? "Check passed." : `The check ended: ${result.reason}.`);
     events.push({ event: "check", data: { passed: result.reason === "ok", message } });
   }
+
+  /** A lab's broker request: carried out in the background (the lab polls for the effect), reported in the output. */
+  private controlBroker(event: BrokerControlEvent, context: RunContext, events: Channel<RunEvent>): void {
+    const control = this.options.brokerControl;
+    const say = (text: string) => events.push({ event: "stderr", data: { text: `[offset] ${text}\n` } });
+    if (!control) {
+      say("This course cannot stop or start brokers from a lab.");
+      return;
+    }
+    const key = `${event.cluster}:${event.id}`;
+    if (event.action === "stop") context.stopped.add(key);
+    else context.stopped.delete(key);
+    // One request at a time per broker: a start asked for while the stop is still under way waits for it.
+    const previous = context.chains.get(key) ?? Promise.resolve();
+    const next = previous.then(() =>
+      control(event, context.lesson).then(say, (error: Error) => {
+        if (event.action === "stop") context.stopped.delete(key);
+        say(error instanceof ServiceError ? error.message : `The broker request failed: ${error.message}`);
+      }),
+    );
+    context.chains.set(key, next);
+    context.pending.push(next);
+  }
+
+  /** Starts again, in the background, every broker the run stopped and did not start itself. */
+  private restartStopped(context: RunContext): void {
+    const control = this.options.brokerControl;
+    for (const key of context.stopped) {
+      const [cluster, id] = key.split(":") as [BrokerControlEvent["cluster"], string];
+      void control?.({ type: "broker", action: "start", cluster, id: Number(id) }, context.lesson).catch((error: Error) =>
+        console.error(`[runner] restarting ${key} after a run failed: ${error.message}`),
+      );
+    }
+    context.stopped.clear();
+  }
+}
+
+/** What the runner keeps for one run while it executes: its lesson and the brokers its lab stopped. */
+interface RunContext {
+  lesson: string | undefined;
+  /** "<cluster>:<id>" of brokers the lab stopped and has not started again. */
+  stopped: Set<string>;
+  /** Broker requests still being carried out (the run's end waits for them, so their lines reach the output). */
+  pending: Promise<void>[];
+  /** The last request per broker, which the next one for that broker waits for. */
+  chains: Map<string, Promise<void>>;
+}
+
+function newContext(lesson: string | undefined): RunContext {
+  return { lesson, stopped: new Set(), pending: [], chains: new Map() };
 }

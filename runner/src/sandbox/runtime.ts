@@ -18,8 +18,16 @@ const require = createRequire(import.meta.url);
 /** Client libraries a snippet may import besides kafkajs and lab. */
 export const SERVICE_CLIENTS = ["amqplib", "node-zookeeper-client"] as const;
 
-const versionOf = (pkg: string): string =>
-  (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), "utf8")) as { version: string }).version;
+/** The version of installed package `pkg`, from the package.json above its entry point (some do not export it). */
+function versionOf(pkg: string): string {
+  for (let dir = path.dirname(require.resolve(pkg)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (!fs.existsSync(manifest)) continue;
+    const { name, version } = JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string; version: string };
+    if (name === pkg) return version;
+  }
+  throw new Error(`Cannot find the version of ${pkg}`);
+}
 
 export interface Runtime {
   /** Folder holding node_modules/{kafkajs,lab}. */

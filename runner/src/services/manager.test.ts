@@ -15,10 +15,11 @@ class FakeService implements Service {
   running = false;
   failNext = false;
   startDelayMs = 20;
-  constructor(
-    readonly name: ServiceName,
-    readonly memoryMb: number,
-  ) {
+  readonly name: ServiceName;
+  readonly memoryMb: number;
+  constructor(name: ServiceName, memoryMb: number) {
+    this.name = name;
+    this.memoryMb = memoryMb;
     this.title = `Fake ${name}`;
   }
   async ensureInstalled(): Promise<void> {}

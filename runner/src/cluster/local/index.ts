@@ -7,10 +7,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { canConnect, waitFor } from "../probe.ts";
-import { ClusterError, type BrokerStatus, type ClusterBackend, type Progress } from "../types.ts";
+import { ClusterError, type BrokerStatus, type ClusterBackend, type Progress, type StopOptions } from "../types.ts";
 import { ensurePlugin, learnerSecret } from "./plugin.ts";
 import { ensureJars, requireJava } from "./jars.ts";
-import { isOurNode, livePid, terminate } from "./pid-files.ts";
+import { isOurNode, livePid, terminate, terminateProcess } from "./pid-files.ts";
 import {
   DEFAULT_KAFKA_PORT,
   LOCAL_NODE_IDS,
@@ -132,9 +132,9 @@ export class LocalCluster implements ClusterBackend {
     );
   }
 
-  async stopBroker(id: number, progress: Progress = () => {}): Promise<void> {
+  async stopBroker(id: number, progress: Progress = () => {}, options: StopOptions = {}): Promise<void> {
     this.requireNode(id);
-    await this.stopNode(id, progress);
+    await this.stopNode(id, progress, options.crash ? 0 : STOP_GRACE_MS);
   }
 
   async startBroker(id: number, progress: Progress = () => {}): Promise<void> {
@@ -228,12 +228,14 @@ export class LocalCluster implements ClusterBackend {
     progress(`Broker ${id} ready on ${address} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
 
-  private async stopNode(id: number, progress: Progress): Promise<void> {
+  /** Stops node `id`: SIGTERM, then SIGKILL after `graceMs` (0: SIGKILL at once, a crash). */
+  private async stopNode(id: number, progress: Progress, graceMs = STOP_GRACE_MS): Promise<void> {
     const pid = this.pid(id);
     fs.rmSync(this.file(id, "pid"), { force: true, recursive: false });
     if (pid === undefined) return;
-    progress(`Stopping broker ${id} (pid ${pid})…`);
-    await terminate(pid, this.file(id, "properties"), STOP_GRACE_MS);
+    progress(`${graceMs === 0 ? "Killing" : "Stopping"} broker ${id} (pid ${pid})…`);
+    if (graceMs === 0) await terminateProcess(pid, ["kafka.Kafka", this.file(id, "properties")], 0, "SIGKILL");
+    else await terminate(pid, this.file(id, "properties"), graceMs);
     progress(`Broker ${id} stopped`);
   }
 
