@@ -60,16 +60,43 @@ export async function hasJava17(): Promise<boolean> {
 export async function ensureJars(home: string, progress: Progress = () => {}): Promise<string> {
   const version = kafkaVersion();
   const libs = path.join(home, `kafka-${version}`, "libs");
+  return ensureMavenJars(
+    { pom: pomPath, libs, title: `Apache Kafka ${version}`, label: `Kafka ${version}`, size: "about 45 MB", marker: version },
+    progress,
+  );
+}
+
+export interface MavenJars {
+  /** The pom whose runtime dependencies to copy. */
+  pom: string;
+  /** The cache folder the jars go to (complete once it holds a `.complete` marker). */
+  libs: string;
+  /** What the download line calls them: "Apache Kafka 4.3.1". */
+  title: string;
+  /** What the other lines call them: "Kafka 4.3.1". */
+  label: string;
+  /** Download size, for the first line: "about 45 MB". */
+  size: string;
+  /** Written to the marker file (the version). */
+  marker: string;
+}
+
+/**
+ * Copies the runtime dependencies of a pom into a cache folder with Maven (`dependency:copy-dependencies`) unless
+ * the folder is complete already; returns the folder. Progress lines count the jars while Maven downloads.
+ */
+export async function ensureMavenJars(jars: MavenJars, progress: Progress = () => {}): Promise<string> {
+  const { pom, libs, title, label, size, marker: markerText } = jars;
   const marker = path.join(libs, ".complete");
   if (fs.existsSync(marker)) return libs;
 
-  progress(`Downloading Apache Kafka ${version} jars from Maven Central (first start only, about 45 MB)…`);
+  progress(`Downloading ${title} jars from Maven Central (first start only, ${size})…`);
   const partial = `${libs}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       "mvn",
-      ["-B", "-q", "-f", pomPath, "dependency:copy-dependencies", `-DoutputDirectory=${partial}`, "-DincludeScope=runtime"],
+      ["-B", "-q", "-f", pom, "dependency:copy-dependencies", `-DoutputDirectory=${partial}`, "-DincludeScope=runtime"],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let output = "";
@@ -90,12 +117,12 @@ export async function ensureJars(home: string, progress: Progress = () => {}): P
     child.once("exit", (code) => {
       clearInterval(timer);
       if (code === 0) resolve();
-      else reject(new ClusterError(`Maven could not fetch the Kafka jars (exit ${code}):\n${output.slice(-2000)}`));
+      else reject(new ClusterError(`Maven could not fetch the ${label} jars (exit ${code}):\n${output.slice(-2000)}`));
     });
   });
   fs.rmSync(libs, { recursive: true, force: true });
   fs.renameSync(partial, libs);
-  fs.writeFileSync(marker, `${version}\n`);
-  progress(`Kafka ${version} jars cached in ${libs}`);
+  fs.writeFileSync(marker, `${markerText}\n`);
+  progress(`${label} jars cached in ${libs}`);
   return libs;
 }
