@@ -42,6 +42,7 @@ export function createServices(config: Config, cluster: Pick<ClusterBackend, "le
       classroom,
       learnerSecret: secret,
       pluginJar: async () => (await ensurePlugin(await ensureJars(config.OFFSET_HOME))).jar,
+      limits: config.limits,
     }),
     new RabbitMqService({ runDir: path.join(dir, "rabbitmq"), ports, classroom, secret: () => runnerSecret(config.OFFSET_HOME) }),
   ];

@@ -9,6 +9,7 @@ import path from "node:path";
 import { terminateProcess } from "../../cluster/local/pid-files.ts";
 import { canConnect, waitFor } from "../../cluster/probe.ts";
 import { SessionAcls } from "../../session/acls.ts";
+import type { TopicPolicyLimits } from "../../cluster/local/properties.ts";
 import type { ServicePorts } from "../ports.ts";
 import type { ManagedProcess } from "../process.ts";
 import { ServiceError, type InsideAddress, type LearnerEndpoint, type Progress, type Service } from "../types.ts";
@@ -37,6 +38,8 @@ export interface ZkKafkaOptions {
   learnerSecret: () => string;
   /** Path of the course's compiled broker plugin jar (its SessionPlainCallbackHandler checks the logins). */
   pluginJar: () => Promise<string>;
+  /** The course's topic policy, as on the course cluster (the plugin's CoursePolicy); omitted, none is installed. */
+  limits?: TopicPolicyLimits | undefined;
 }
 
 /** On two busy cores JVMs start 3-7x slower than the 10 s an idle machine needs. */
@@ -115,6 +118,7 @@ export class ZkKafkaService implements Service {
         learnerPort: ports.zkLearner[id - 1]!,
         dataDir: this.file("data", `broker-${id}`),
         learnerSecret: secret,
+        policy: this.options.limits ? { limits: this.options.limits, bootstrap: this.bootstrap } : undefined,
       });
       // The learner secret is in it.
       fs.writeFileSync(this.file("conf", `broker-${id}.properties`), properties, { mode: 0o600 });

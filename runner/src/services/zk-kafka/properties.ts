@@ -2,7 +2,7 @@
  * Configuration files of the ZooKeeper-mode cluster: one standalone ZooKeeper 3.8 and three Kafka 3.9 brokers on
  * 127.0.0.1, with the same two listeners as the course cluster (the runner's plaintext one, the learners' SASL one).
  */
-import { LEARNER_AUTH_CLASS } from "../../cluster/local/properties.ts";
+import { LEARNER_AUTH_CLASS, policyProperties, type TopicPolicyLimits } from "../../cluster/local/properties.ts";
 
 export const ZK_BROKER_IDS = [1, 2, 3] as const;
 export type ZkBrokerId = (typeof ZK_BROKER_IDS)[number];
@@ -46,11 +46,13 @@ export interface BrokerPropertiesOptions {
   dataDir: string;
   /** Keys the learner listener's logins (see runner/kafka/plugin and runner/src/session/index.ts). */
   learnerSecret: string;
+  /** The course's topic policy (partitions, replication, retention, batch size) and the brokers it counts on. */
+  policy?: { limits: TopicPolicyLimits; bootstrap: readonly string[] } | undefined;
 }
 
 /** server.properties of broker `id`. */
 export function brokerProperties(id: ZkBrokerId, options: BrokerPropertiesOptions): string {
-  const { zookeeperPort, port, learnerPort, dataDir, learnerSecret } = options;
+  const { zookeeperPort, port, learnerPort, dataDir, learnerSecret, policy } = options;
   if (/["\\\n]/.test(learnerSecret) || !learnerSecret)
     throw new Error("The learner secret must be a non-empty string without quotes, backslashes or newlines");
   return render({
@@ -98,6 +100,8 @@ export function brokerProperties(id: ZkBrokerId, options: BrokerPropertiesOption
     "background.threads": 2,
     "log.cleaner.threads": 1,
     "log.cleaner.dedupe.buffer.size": 8 * 1024 * 1024,
+    // The same share per learner as on the course cluster: the plugin's policy holds in ZooKeeper mode too.
+    ...(policy ? policyProperties(policy.limits, policy.bootstrap) : {}),
   });
 }
 
