@@ -57,11 +57,16 @@ export const lessonSchema = z.object({
   minutes: z.number().int().positive().optional(),
   /**
    * What the lesson needs besides the course cluster: fault injection shows the broker Stop/Start controls;
-   * services are the companion systems its runs reach (started when the page opens, and only for its runs).
+   * services are the companion systems its runs reach (started when the page opens, and only for its runs);
+   * java lets its runs start Java (the Kafka client jars and the lab's Java tools, e.g. lab.shareConsumers).
    */
   needs: z
-    .object({ faultInjection: z.boolean().default(false), services: z.array(z.enum(SERVICE_NAMES)).default([]) })
-    .default({ faultInjection: false, services: [] }),
+    .object({
+      faultInjection: z.boolean().default(false),
+      services: z.array(z.enum(SERVICE_NAMES)).default([]),
+      java: z.boolean().default(false),
+    })
+    .default({ faultInjection: false, services: [], java: false }),
   /** Systems other than the 3-node cluster that some labs wait for (shown honestly on the page). */
   later: z.array(z.string()).default([]),
   snippets: z.array(snippetSchema).default([]),

@@ -32,6 +32,23 @@ describe("RunManager with a fake engine", () => {
     expect(engine.calls[0]?.env).toEqual({ LAB_BROKERS: "127.0.0.1:19092", LAB_SESSION: "s-abc" });
   });
 
+  it("gives Java only to the runs of a lesson that declares it", async () => {
+    const engine = new FakeEngine();
+    const runs = new RunManager({
+      engine,
+      queue: new RunQueue(1, 3),
+      limits: { timeoutMs: 1_000, outputBytes: 1_000, memoryMb: 64, maxProcesses: 8 },
+      brokers: () => ["127.0.0.1:19092"],
+      labSession: (session) => `s-${session}`,
+      exerciseCheck: () => Promise.resolve(undefined),
+      lessonJava: (lesson) => lesson === "kafka-vs-rabbitmq",
+    });
+    await drain(runs.create({ code: "1", lang: "ts", lesson: "kafka-vs-rabbitmq" }, "a").events);
+    await drain(runs.create({ code: "2", lang: "ts", lesson: "consumers" }, "a").events);
+    await drain(runs.create({ code: "3", lang: "ts" }, "a").events);
+    expect(engine.calls.map((spec) => spec.java)).toEqual([true, undefined, undefined]);
+  });
+
   it("reports a transpile error as an ended run without calling the engine", async () => {
     const engine = new FakeEngine();
     const events = await drain(manager(engine).create({ code: "const = ;", lang: "ts" }, "abc").events);

@@ -3,6 +3,8 @@
  * - Namespaces: user, pid, ipc, uts, net, cgroup. Inside, the snippet is uid 65534 with no capabilities.
  * - Filesystem: read-only /usr, Node and the runtime; tmpfs /tmp and home; no host /etc but a hosts file.
  * - Network: loopback only. 127.0.0.1:<broker port> leads through a unix socket to that broker, and nowhere else.
+ * - Java: only runs whose lesson needs it (ExecSpec.java) see a JDK's configuration, the Kafka client jars and the
+ *   lab's Java tools, all read-only; /usr holds the JDK itself, but nothing else to run it with.
  * - Limits: memory, processes and one CPU core per sandbox (cgroup v1, or a delegated cgroup v2 subtree); wall
  *   clock and output cap (supervise.ts).
  *
@@ -13,13 +15,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { labJavaClasspath, type LabJava } from "../cluster/local/lab-tools.ts";
 import type { LearnerEndpoint, ServiceName } from "../services/types.ts";
 import { ZooKeeperReadOnlyGate } from "../services/zookeeper-gate.ts";
 import { BrokerBridge, parseBroker, type Gate } from "./broker-bridge.ts";
 import { CgroupParent, type Controller } from "./cgroup.ts";
 import { requestLine } from "./run-request.ts";
 import type { Runtime } from "./runtime.ts";
-import { SandboxProcess, type Layout, type Recipe } from "./sandbox-process.ts";
+import { SandboxProcess, type JavaMounts, type Layout, type Recipe } from "./sandbox-process.ts";
 import { supervise } from "./supervise.ts";
 import { EngineUnavailableError, type Engine, type ExecResult, type ExecSpec, type RunLimits } from "./types.ts";
 import { WarmPool } from "./warm-pool.ts";
@@ -35,7 +38,13 @@ export interface SandboxEngineOptions {
   slots?: number | undefined;
   /** Use cgroups (v1, or v2 with a delegated subtree) where writable (default true); false forces the fallback limits. */
   cgroups?: boolean;
+  /** Java for runs that need it (ExecSpec.java), readied on the first such run; without it they get none. */
+  labJava?: (() => Promise<LabJava>) | undefined;
 }
+
+/** Where a run that may start Java finds the Kafka client jars and the lab's Java tools. */
+export const SANDBOX_KAFKA_LIBS = "/opt/kafka/libs";
+export const SANDBOX_LAB_CLASSES = "/opt/offset-lab/classes";
 
 export class SandboxEngine implements Engine {
   readonly name = "sandbox" as const;
@@ -52,11 +61,14 @@ export class SandboxEngine implements Engine {
   /** One bridge per companion service, in its own socket folder, mounted only into runs that need the service. */
   private readonly serviceBridges = new Map<ServiceName, BrokerBridge>();
   private readonly running = new Set<SandboxProcess>();
+  private readonly labJava: (() => Promise<LabJava>) | undefined;
+  private javaReady: Promise<JavaMounts> | undefined;
 
   private constructor(layout: Layout, folder: string, options: SandboxEngineOptions) {
     this.layout = layout;
     this.folder = folder;
     this.limits = options.limits;
+    this.labJava = options.labJava;
     this.cgroups = layout.cgroups !== undefined;
     this.limitsNote = limitsNote(layout);
     this.bridge = new BrokerBridge(layout.bridge);
@@ -119,7 +131,10 @@ export class SandboxEngine implements Engine {
     const gates = new Map<string, Gate>();
     for (const endpoint of endpoints) {
       if (endpoint.gate === "zookeeper-read-only") {
-        gates.set(endpoint.address, () => new ZooKeeperReadOnlyGate((reason) => console.error(`[runner] ZooKeeper gate refused ${reason}`)));
+        gates.set(
+          endpoint.address,
+          () => new ZooKeeperReadOnlyGate((reason) => console.error(`[runner] ZooKeeper gate refused ${reason}`)),
+        );
       }
     }
     await bridge.ensure(
@@ -132,9 +147,19 @@ export class SandboxEngine implements Engine {
   async exec(spec: ExecSpec): Promise<ExecResult> {
     const startedAt = performance.now();
     await this.bridgeReady;
-    const recipe = this.recipe(spec.env.LAB_BROKERS ?? "", spec.limits, spec.services ?? []);
-    // Warm sandboxes reach the brokers only; a run that needs a service starts its own with the service mounted.
-    const warm = recipe.services.length === 0 ? this.pool.take(recipe) : undefined;
+    let java: JavaMounts | undefined;
+    if (spec.java) {
+      try {
+        java = await this.javaMounts();
+      } catch (error) {
+        const reason = `this runner cannot give its runs Java: ${(error as Error).message}`;
+        console.error(`[runner] ${reason}`);
+        spec = { ...spec, env: { ...spec.env, LAB_JAVA_UNAVAILABLE: reason } };
+      }
+    }
+    const recipe = this.recipe(spec.env.LAB_BROKERS ?? "", spec.limits, spec.services ?? [], java);
+    // Warm sandboxes reach the brokers only; a run that needs a service or Java starts its own with them mounted.
+    const warm = recipe.services.length === 0 && !recipe.java ? this.pool.take(recipe) : undefined;
     const sandbox = warm ?? new SandboxProcess(this.layout, recipe);
     this.running.add(sandbox);
     try {
@@ -179,7 +204,16 @@ export class SandboxEngine implements Engine {
     fs.rmSync(this.folder, { recursive: true, force: true });
   }
 
-  private recipe(brokers: string, limits: RunLimits, services: readonly ServiceName[] = []): Recipe {
+  /** Java for the runs that need it: readied once per engine (a failure is tried again on the next such run). */
+  private javaMounts(): Promise<JavaMounts> {
+    if (!this.labJava) return Promise.reject(new Error("it was started without Java for labs"));
+    const labJava = this.labJava;
+    this.javaReady ??= (async () => stageJava(await labJava(), path.join(this.folder, "java"), this.layout.dropRoot))();
+    this.javaReady.catch(() => (this.javaReady = undefined));
+    return this.javaReady;
+  }
+
+  private recipe(brokers: string, limits: RunLimits, services: readonly ServiceName[] = [], java?: JavaMounts): Recipe {
     const ports = brokers
       .split(",")
       .filter(Boolean)
@@ -189,7 +223,7 @@ export class SandboxEngine implements Engine {
       const bridge = this.serviceBridges.get(name);
       return bridge ? [{ name, ports: bridge.ports }] : [];
     });
-    return { brokers, ports, services: reachable, limits: { memoryMb: limits.memoryMb, maxProcesses: limits.maxProcesses } };
+    return { brokers, ports, services: reachable, java, limits: { memoryMb: limits.memoryMb, maxProcesses: limits.maxProcesses } };
   }
 }
 
@@ -245,6 +279,65 @@ export function sandboxNode(
   }
   // Mounted outside /tmp, which each sandbox replaces with its own empty tmpfs.
   return { node: `${STAGED_NODE_MOUNT}/bin/node`, nodeDir, nodeMount: STAGED_NODE_MOUNT };
+}
+
+/**
+ * What a sandbox needs to run the lab's Java tools. The client jars and the tools' classes are linked (or copied)
+ * into the engine's world-readable folder, since the cache they come from may sit under a private home; the JDK's
+ * configuration folders outside /usr (Debian: /etc/java-17-openjdk) are mounted where the JDK's links expect
+ * them, and a JDK outside /usr at its own path.
+ */
+export function stageJava(java: LabJava, folder: string, dropRoot: boolean): JavaMounts {
+  const libs = path.join(folder, "libs");
+  const classes = path.join(folder, "classes");
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.mkdirSync(libs, { recursive: true });
+  fs.chmodSync(folder, 0o755);
+  fs.chmodSync(libs, 0o755);
+  for (const jar of java.clientJars) shareFile(path.join(java.libs, jar), path.join(libs, jar));
+  copyReadable(java.classes, classes);
+  const binds: [string, string][] = [
+    [libs, SANDBOX_KAFKA_LIBS],
+    [classes, SANDBOX_LAB_CLASSES],
+  ];
+  if (!java.javaHome.startsWith("/usr/")) {
+    if (dropRoot && !readableByAll(java.java)) {
+      throw new Error(
+        `the sandboxes run as nobody, who cannot reach ${java.java}; install Java under /usr or where every user can read it`,
+      );
+    }
+    binds.push([java.javaHome, java.javaHome]);
+  }
+  // A folder nobody can read would stop bwrap from starting at all; the JVM copes without most of them.
+  for (const dir of java.javaLinks) if (!dropRoot || readableByAll(dir)) binds.push([dir, dir]);
+  return { binds, env: { LAB_JAVA: java.java, LAB_JAVA_CLASSPATH: labJavaClasspath(java, SANDBOX_KAFKA_LIBS, SANDBOX_LAB_CLASSES) } };
+}
+
+/** A hard link when the file is readable by all (no copy of the bytes), otherwise a world-readable copy. */
+function shareFile(source: string, target: string): void {
+  try {
+    if ((fs.statSync(source).mode & 0o004) === 0) throw new Error("not readable by all");
+    fs.linkSync(source, target);
+  } catch {
+    fs.rmSync(target, { force: true });
+    fs.copyFileSync(source, target);
+    fs.chmodSync(target, 0o644);
+  }
+}
+
+/** Copies a folder tree with every folder and file readable by all. */
+function copyReadable(source: string, target: string): void {
+  fs.mkdirSync(target, { recursive: true });
+  for (const entry of fs.readdirSync(source, { withFileTypes: true })) {
+    const from = path.join(source, entry.name);
+    const to = path.join(target, entry.name);
+    if (entry.isDirectory()) copyReadable(from, to);
+    else if (entry.isFile()) {
+      fs.copyFileSync(from, to);
+      fs.chmodSync(to, 0o644);
+    }
+  }
+  fs.chmodSync(target, 0o755);
 }
 
 /** True when any user can execute `file`: every folder above it is searchable by others, and it is executable. */

@@ -30,6 +30,8 @@ const WORK_DIR = `${RUNTIME_DIR}/work`;
 /** The image's `node` user; numeric, so a changed image cannot silently turn it into root. */
 const RUN_USER = "1000:1000";
 const MiB = 1024 * 1024;
+const DOCKER_NO_JAVA =
+  "the Docker engine's run image has no Java (start the runner with RUNNER_ENGINE=sandbox to run Java share consumers)";
 
 export interface DockerEngineOptions {
   docker?: Docker;
@@ -130,6 +132,8 @@ export class DockerEngine implements Engine {
     const startedAt = performance.now();
     const durationMs = () => Math.round(performance.now() - startedAt);
     if (spec.signal.aborted) return { exitCode: null, reason: "cancelled", durationMs: 0 };
+    // The run image has no Java: a lab that starts Java (lesson 18's share consumers) stops with this reason.
+    if (spec.java) spec = { ...spec, env: { ...spec.env, LAB_JAVA_UNAVAILABLE: DOCKER_NO_JAVA } };
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer(this.createOptions(spec));

@@ -3,6 +3,7 @@
  * refuses rather than fall back to running learner code unisolated: `process` has to be asked for by name.
  */
 import type { Progress } from "../cluster/index.ts";
+import { labJavaOnce, type LabJava } from "../cluster/local/lab-tools.ts";
 import type { Config } from "../config/index.ts";
 import { SandboxEngine } from "./bwrap-engine.ts";
 import { ProcessEngine } from "./process-engine.ts";
@@ -21,12 +22,15 @@ export interface CreateEngineOptions {
 
 export async function createEngine(config: Config, progress: Progress = () => {}, options: CreateEngineOptions = {}): Promise<Engine> {
   const runtime = await prepareRuntime(config.OFFSET_HOME);
+  // Java for the runs of lessons that declare needs.java: the JDK is found and the lab's tools compiled on the
+  // first such run, so a runner whose learners never open those lessons needs no JDK.
+  const labJava = labJavaOnce(config.OFFSET_HOME);
   switch (config.RUNNER_ENGINE) {
     case "process":
       progress("Engine: process (learner code is NOT sandboxed; use only on a trusted single-user machine)");
-      return new ProcessEngine(runtime);
+      return new ProcessEngine(runtime, labJava);
     case "sandbox": {
-      const engine = await startSandbox(runtime, config, options);
+      const engine = await startSandbox(runtime, config, options, labJava);
       progress(`Engine: sandbox (bubblewrap, ${engine.limitsNote})`);
       return engine;
     }
@@ -42,7 +46,7 @@ export async function createEngine(config: Config, progress: Progress = () => {}
     case "auto": {
       let sandboxProblem: string;
       try {
-        const engine = await startSandbox(runtime, config, options);
+        const engine = await startSandbox(runtime, config, options, labJava);
         progress(`Engine: sandbox (bubblewrap, ${engine.limitsNote})`);
         return engine;
       } catch (error) {
@@ -73,8 +77,18 @@ export function limitsFrom(config: Config): RunLimits {
   };
 }
 
-async function startSandbox(runtime: Runtime, config: Config, options: CreateEngineOptions): Promise<SandboxEngine> {
-  const engine = SandboxEngine.create(runtime, { warmPool: config.RUN_WARM_POOL, limits: limitsFrom(config), slots: options.slots });
+async function startSandbox(
+  runtime: Runtime,
+  config: Config,
+  options: CreateEngineOptions,
+  labJava: () => Promise<LabJava>,
+): Promise<SandboxEngine> {
+  const engine = SandboxEngine.create(runtime, {
+    warmPool: config.RUN_WARM_POOL,
+    limits: limitsFrom(config),
+    slots: options.slots,
+    labJava,
+  });
   try {
     await engine.probe();
   } catch (error) {

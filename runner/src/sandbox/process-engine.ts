@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { labJavaClasspath, type LabJava } from "../cluster/local/lab-tools.ts";
 import type { Runtime } from "./runtime.ts";
 import { baseEnv, nodeFlags, requestLine } from "./run-request.ts";
 import { supervise } from "./supervise.ts";
@@ -15,9 +16,12 @@ export class ProcessEngine implements Engine {
   readonly name = "process" as const;
   readonly isolated = false;
   private readonly runtime: Runtime;
+  private readonly labJava: (() => Promise<LabJava>) | undefined;
 
-  constructor(runtime: Runtime) {
+  /** `labJava` readies Java for runs that need it (ExecSpec.java); they run it from the host's own paths. */
+  constructor(runtime: Runtime, labJava?: () => Promise<LabJava>) {
     this.runtime = runtime;
+    this.labJava = labJava;
   }
 
   brokersFor(hostBrokers: readonly string[]): string[] {
@@ -34,6 +38,7 @@ export class ProcessEngine implements Engine {
 
   async exec(spec: ExecSpec): Promise<ExecResult> {
     const startedAt = performance.now();
+    if (spec.java) spec = { ...spec, env: { ...spec.env, ...(await this.javaEnv()) } };
     const runsDir = path.join(this.runtime.root, "runs");
     fs.mkdirSync(runsDir, { recursive: true });
     // Inside the runtime folder, so `import "lab"` resolves to runtime/node_modules by walking up.
@@ -60,4 +65,16 @@ export class ProcessEngine implements Engine {
   }
 
   async close(): Promise<void> {}
+
+  private async javaEnv(): Promise<Record<string, string>> {
+    try {
+      if (!this.labJava) throw new Error("it was started without Java for labs");
+      const java = await this.labJava();
+      return { LAB_JAVA: java.java, LAB_JAVA_CLASSPATH: labJavaClasspath(java) };
+    } catch (error) {
+      const reason = `this runner cannot give its runs Java: ${(error as Error).message}`;
+      console.error(`[runner] ${reason}`);
+      return { LAB_JAVA_UNAVAILABLE: reason };
+    }
+  }
 }

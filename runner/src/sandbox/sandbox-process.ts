@@ -51,11 +51,28 @@ export interface Recipe {
    * mounted, so a run whose lesson does not need a service has no way to it at all.
    */
   services: { name: string; ports: number[] }[];
+  /** Java for a run whose lesson needs it; other sandboxes have none of these folders. */
+  java?: JavaMounts | undefined;
   limits: Pick<RunLimits, "memoryMb" | "maxProcesses">;
 }
 
+/** What a sandbox that may start Java gets (see ExecSpec.java). */
+export interface JavaMounts {
+  /** Host folders mounted read-only, each as [host path, path inside]. */
+  binds: [string, string][];
+  /** LAB_JAVA and LAB_JAVA_CLASSPATH, as the run sees them. */
+  env: Record<string, string>;
+}
+
 export function recipeKey(recipe: Recipe): string {
-  return JSON.stringify([recipe.brokers, recipe.ports, recipe.services, recipe.limits.memoryMb, recipe.limits.maxProcesses]);
+  return JSON.stringify([
+    recipe.brokers,
+    recipe.ports,
+    recipe.services,
+    recipe.java ?? null,
+    recipe.limits.memoryMb,
+    recipe.limits.maxProcesses,
+  ]);
 }
 
 export class SandboxProcess {
@@ -127,6 +144,7 @@ function bwrapArgs(layout: Layout, recipe: Recipe): string[] {
     OFFSET_BRIDGE_DIR: BRIDGE_DIR,
     OFFSET_BRIDGE_PORTS: recipe.ports.join(","),
     OFFSET_SERVICE_PORTS: recipe.services.flatMap(({ name, ports }) => ports.map((port) => `${name}:${port}`)).join(","),
+    ...recipe.java?.env,
   };
   const tmpfsBytes = String(Math.max(16, Math.floor(recipe.limits.memoryMb / 4)) * 1024 * 1024);
   return [
@@ -159,6 +177,7 @@ function bwrapArgs(layout: Layout, recipe: Recipe): string[] {
     "--ro-bind",
     layout.hosts,
     "/etc/hosts",
+    ...(recipe.java?.binds.flatMap(([host, inside]) => ["--ro-bind", host, inside]) ?? []),
     "--proc",
     "/proc",
     "--dev",

@@ -26,6 +26,13 @@ export interface ExecSpec {
    * `serviceAddresses` first. A run that names none reaches the brokers only.
    */
   services?: readonly ServiceName[];
+  /**
+   * The run may start Java (its lesson declares `needs.java`): the engine gives it a JDK, the Kafka client jars
+   * and the lab's compiled Java tools (runner/kafka/lab), and sets LAB_JAVA (the launcher) and LAB_JAVA_CLASSPATH.
+   * An engine that cannot sets LAB_JAVA_UNAVAILABLE to the reason instead, and the run goes ahead without Java.
+   * Other runs have no Java on their class path and no way to the tools.
+   */
+  java?: boolean;
   /** Aborting kills the run; it then ends with reason "cancelled". */
   signal: AbortSignal;
   onStdout(text: string): void;
