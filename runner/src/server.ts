@@ -19,6 +19,7 @@ import { runnerSecret } from "./session/secret.ts";
 import { ShareWatcher } from "./share/watcher.ts";
 import { createServiceManager, createServices, servicesForRuns, type ServiceManager } from "./services/index.ts";
 import { ServiceError } from "./services/types.ts";
+import { DockerZkKafka } from "./services/docker.ts";
 import { ZkKafkaService } from "./services/zk-kafka/index.ts";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
@@ -87,7 +88,9 @@ export async function startServer(config: Config, options: { owned: boolean; pro
   const forgetInServices = async (prefix: string) => {
     await Promise.all(
       services.services.map((service) =>
-        service.forgetSession?.(prefix).catch((error: Error) => console.error(`[runner] ${service.title}: ${error.message}`)),
+        (service.forgetSession?.(prefix) ?? Promise.resolve()).catch((error: Error) =>
+          console.error(`[runner] ${service.title}: ${error.message}`),
+        ),
       ),
     );
   };
@@ -143,7 +146,7 @@ export async function startServer(config: Config, options: { owned: boolean; pro
       return `Course cluster: broker ${event.id} ${how} (${took()})`;
     }
     const zk = services.has("zk-kafka") ? services.service("zk-kafka") : undefined;
-    if (!needs.services.includes("zk-kafka") || !(zk instanceof ZkKafkaService)) {
+    if (!needs.services.includes("zk-kafka") || !(zk instanceof ZkKafkaService || zk instanceof DockerZkKafka)) {
       throw new ServiceError("Only lesson 12's labs may stop the ZooKeeper-mode cluster's brokers.");
     }
     if (event.action === "stop") await zk.stopBroker(event.id, () => {}, { crash: event.crash === true });

@@ -26,7 +26,9 @@ async function main(argv: string[]): Promise<number> {
       for (const s of states) {
         const service = manager.service(s.name);
         const detail = s.state === "ready" ? `pids ${s.pids.join(", ")}` : s.error ? s.error.split("\n")[0] : "";
-        console.log(`${s.name.padEnd(width)}  ${s.state.padEnd(8)}  ${service.title}, ~${s.memoryMb} MiB, ports ${service.ports.join(",")}  ${detail}`);
+        console.log(
+          `${s.name.padEnd(width)}  ${s.state.padEnd(8)}  ${service.title}, ~${s.memoryMb} MiB, ports ${service.ports.join(",")}  ${detail}`,
+        );
         console.log(`${" ".repeat(width)}  installed from ${service.install}`);
       }
       return states.every((s) => s.state === "ready") ? 0 : 3;

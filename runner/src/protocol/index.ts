@@ -20,7 +20,7 @@ export const runRequestSchema = z.object({
    */
   lesson: z
     .string()
-    .regex(/^[a-z0-9-]{1,100}$/, "`lesson` is a lesson's id, such as \"kraft\"")
+    .regex(/^[a-z0-9-]{1,100}$/, '`lesson` is a lesson\'s id, such as "kraft"')
     .optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;

@@ -10,7 +10,7 @@ import type { ServiceManager } from "../services/manager.ts";
 import type { ServiceName } from "../services/types.ts";
 import { requireJson } from "./guard.ts";
 
-const warmSchema = z.object({ lesson: z.string().regex(/^[a-z0-9-]{1,100}$/, "`lesson` is a lesson's id, such as \"kraft\"") });
+const warmSchema = z.object({ lesson: z.string().regex(/^[a-z0-9-]{1,100}$/, '`lesson` is a lesson\'s id, such as "kraft"') });
 
 export function serviceRoutes(services: ServiceManager, lessonServices: (lesson: string) => ServiceName[]): Hono {
   const app = new Hono();

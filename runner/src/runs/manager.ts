@@ -39,7 +39,7 @@ export interface RunManagerOptions {
    * Carries out a lab's request to stop or start a broker (lab.stopBroker), for a run of `lesson`; resolves with a
    * line for the run's output, rejects with a ServiceError that says why it is refused.
    */
-  brokerControl?(event: BrokerControlEvent, lesson: string | undefined): Promise<string>;
+  brokerControl?: (event: BrokerControlEvent, lesson: string | undefined) => Promise<string>;
 }
 
 /** What a run gets from the companion services its lesson needs. */
@@ -151,7 +151,8 @@ export class RunManager {
           ? await this.options.servicesFor?.(lesson, labSession, (text) => events.push({ event: "service", data: { text } }))
           : undefined;
       } catch (error) {
-        const text = error instanceof ServiceError ? error.message : "A companion service this lesson needs did not start; see the runner's log.";
+        const text =
+          error instanceof ServiceError ? error.message : "A companion service this lesson needs did not start; see the runner's log.";
         if (!(error instanceof ServiceError)) console.error("[runner] starting services failed:", error);
         events.push({ event: "stderr", data: { text: `${text}\n` } });
         events.push({ event: "end", data: { exitCode: null, reason: "error", durationMs: Math.round(performance.now() - startedAt) } });

@@ -35,7 +35,7 @@ export async function createEngine(config: Config, progress: Progress = () => {}
       return engine;
     }
     case "docker": {
-      const engine = await startDocker(true, config.KAFKA_PORT);
+      const engine = await startDocker(true, config.KAFKA_PORT, config.SERVICES_PORT);
       if (!engine)
         throw new EngineUnavailableError(
           "RUNNER_ENGINE=docker: Docker is not reachable. Start the Docker daemon, or choose RUNNER_ENGINE=sandbox.",
@@ -52,7 +52,7 @@ export async function createEngine(config: Config, progress: Progress = () => {}
       } catch (error) {
         sandboxProblem = error instanceof Error ? error.message : String(error);
       }
-      const docker = await startDocker(false, config.KAFKA_PORT);
+      const docker = await startDocker(false, config.KAFKA_PORT, config.SERVICES_PORT);
       if (docker) {
         progress("Engine: docker (the bubblewrap sandbox is not available here)");
         return docker;
@@ -104,11 +104,11 @@ async function startSandbox(
  * when Docker is not usable; with `explain`, throws the engine's own EngineUnavailableError instead (it says what
  * to fix).
  */
-async function startDocker(explain = false, kafkaPort?: number): Promise<Engine | undefined> {
+async function startDocker(explain = false, kafkaPort?: number, servicesPort?: number): Promise<Engine | undefined> {
   const docker = await import("./docker-engine.ts");
   try {
     if (!(await docker.dockerEngineAvailable())) return undefined;
-    const engine = new docker.DockerEngine({ kafkaPort });
+    const engine = new docker.DockerEngine({ kafkaPort, servicesPort });
     await engine.check();
     return engine;
   } catch (error) {

@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import type { ClusterBackend } from "../cluster/types.ts";
+import { SessionAcls } from "../session/acls.ts";
 import { ensureJars } from "../cluster/local/jars.ts";
 import { ensurePlugin } from "../cluster/local/plugin.ts";
 import type { Config } from "../config/index.ts";
@@ -11,13 +12,17 @@ import type { PreparedServices } from "../runs/manager.ts";
 import type { Engine } from "../sandbox/types.ts";
 import { runnerSecret } from "../session/secret.ts";
 import { ServiceManager } from "./manager.ts";
-import { servicePorts } from "./ports.ts";
+import { servicePorts, type ServicePorts } from "./ports.ts";
+import { DockerZkKafka, dockerRabbitMq } from "./docker.ts";
+import { ManagementApi } from "./rabbitmq/admin.ts";
+import { ADMIN_USER, SESSION_LIMITS, adminPassword, amqpUrl, sessionLogin } from "./rabbitmq/config.ts";
 import { RabbitMqService } from "./rabbitmq/index.ts";
-import type { Progress, Service, ServiceName } from "./types.ts";
-import { ZkKafkaService } from "./zk-kafka/index.ts";
+import { ServiceError, type Progress, type Service, type ServiceName } from "./types.ts";
+import { ZkKafkaService, zkSessionEnv } from "./zk-kafka/index.ts";
 
 export { ServiceManager } from "./manager.ts";
-export { ServiceError, SERVICE_NAMES, type Service, type ServiceName, type ServiceStatus } from "./types.ts";
+export { ServiceError } from "./types.ts";
+export { SERVICE_NAMES, type Service, type ServiceName, type ServiceStatus } from "./types.ts";
 
 /** The folder that holds each service's run folder (pid files, data, logs). */
 export function servicesDir(config: Pick<Config, "OFFSET_HOME" | "SERVICES_PORT">): string {
@@ -25,15 +30,17 @@ export function servicesDir(config: Pick<Config, "OFFSET_HOME" | "SERVICES_PORT"
 }
 
 /**
- * The services for this course. They run as local processes (jars from Maven Central, Debian packages); with an
- * external Kafka cluster the ZooKeeper-mode one still runs locally, since it is a lab of its own.
+ * The services for this course: local processes (jars from Maven Central, Debian packages) beside a local or an
+ * external cluster, containers from compose/services/*.yml beside the Docker cluster.
  */
-export function createServices(config: Config, cluster: Pick<ClusterBackend, "learnerAccess">): Service[] {
+export function createServices(config: Config, cluster: Pick<ClusterBackend, "learnerAccess" | "mode">): Service[] {
   const dir = servicesDir(config);
   const ports = servicePorts(config.SERVICES_PORT);
   const classroom = config.COURSE_MODE === "classroom";
   // Learners log in to the ZooKeeper-mode brokers with the same session login as on the course cluster.
   const secret = () => cluster.learnerAccess?.secret() ?? runnerSecret(config.OFFSET_HOME);
+  const rabbitSecret = () => runnerSecret(config.OFFSET_HOME);
+  if (cluster.mode === "docker") return dockerServices(ports, classroom, rabbitSecret);
   return [
     new ZkKafkaService({
       home: config.OFFSET_HOME,
@@ -44,8 +51,62 @@ export function createServices(config: Config, cluster: Pick<ClusterBackend, "le
       pluginJar: async () => (await ensurePlugin(await ensureJars(config.OFFSET_HOME))).jar,
       limits: config.limits,
     }),
-    new RabbitMqService({ runDir: path.join(dir, "rabbitmq"), ports, classroom, secret: () => runnerSecret(config.OFFSET_HOME) }),
+    new RabbitMqService({ runDir: path.join(dir, "rabbitmq"), ports, classroom, secret: rabbitSecret }),
   ];
+}
+
+/**
+ * The same two services as containers. Their ports are published on 127.0.0.1 exactly as the local ones listen,
+ * so the per-session work (ACLs through the plaintext brokers, vhosts through the management API) is the same.
+ */
+function dockerServices(ports: ServicePorts, classroom: boolean, secret: () => string): Service[] {
+  const zkBootstrap = ports.zkBrokers.map((port) => `127.0.0.1:${port}`);
+  const acls = new SessionAcls(() => zkBootstrap);
+  const zookeeperAddress = `127.0.0.1:${ports.zookeeper}`;
+  const zk: DockerZkKafka = new DockerZkKafka({
+    ports,
+    classroom,
+    sessionSetup: (labSession, inside) =>
+      zkSessionEnv(
+        {
+          title: "Kafka 3.9 in ZooKeeper mode",
+          bootstrap: zkBootstrap,
+          learnerBootstrap: ports.zkLearner.map((port) => `127.0.0.1:${port}`),
+          zookeeperAddress,
+          classroom,
+          acls,
+        },
+        labSession,
+        inside,
+      ),
+    forgetSession: async (labSession) => (classroom && labSession ? acls.revoke(labSession) : undefined),
+  });
+  const api = new ManagementApi(ports.rabbitManagement, ADMIN_USER, () => adminPassword(secret()));
+  // Vhosts made since the container last started (a new container has none: its data goes with it).
+  let made = { pids: "", vhosts: new Set<string>() };
+  const rabbit: Service = dockerRabbitMq({
+    ports,
+    adminPassword: () => adminPassword(secret()),
+    sessionSetup: async (labSession, inside) => {
+      if (classroom && !labSession)
+        throw new ServiceError("RabbitMQ: a classroom run needs its session's own vhost, and this run has no session.");
+      const login = sessionLogin(labSession, secret());
+      const pids = rabbit.pids().join(",");
+      if (pids !== made.pids) made = { pids, vhosts: new Set() };
+      if (!made.vhosts.has(login.vhost)) {
+        await api.ensureSession(login, classroom ? SESSION_LIMITS : {});
+        made.vhosts.add(login.vhost);
+      }
+      return { LAB_AMQP_URL: amqpUrl(login, inside(`127.0.0.1:${ports.amqp}`)) };
+    },
+    forgetSession: async (labSession) => {
+      if (!labSession) return;
+      const login = sessionLogin(labSession, secret());
+      made.vhosts.delete(login.vhost);
+      await api.deleteSession(login).catch(() => {});
+    },
+  });
+  return [zk, rabbit];
 }
 
 export function createServiceManager(config: Config, services: Service[], options: { owned: boolean; log?: Progress }): ServiceManager {

@@ -80,7 +80,8 @@ export class ServiceManager {
       const owner = readOwner(dir);
       if (owner && owner !== CLI_OWNER && !ownerAlive(owner)) {
         const stopped = await stopRecorded(dir);
-        if (stopped.length) this.log(`${service.title}: stopped ${stopped.length} process(es) left by an earlier run (pids ${stopped.join(", ")})`);
+        if (stopped.length)
+          this.log(`${service.title}: stopped ${stopped.length} process(es) left by an earlier run (pids ${stopped.join(", ")})`);
         fs.rmSync(path.join(dir, OWNER_FILE), { force: true });
       }
     }

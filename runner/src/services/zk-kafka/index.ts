@@ -65,7 +65,8 @@ export class ZkKafkaService implements Service {
   private readonly options: ZkKafkaOptions;
   private libs: string | undefined;
   private plugin: string | undefined;
-  private acls: SessionAcls;
+  /** Grants and revokes sessions' ACLs on this cluster (through its plaintext listener). */
+  acls: SessionAcls;
 
   constructor(options: ZkKafkaOptions) {
     this.options = options;
@@ -266,22 +267,13 @@ export class ZkKafkaService implements Service {
     return [...brokers.map((address) => ({ address })), { address: this.zookeeperAddress, gate: "zookeeper-read-only" }];
   }
 
+  /** COURSE_MODE=classroom: sessions log in on the learner listener and get their ACLs. */
+  get classroom(): boolean {
+    return this.options.classroom;
+  }
+
   async sessionEnv(labSession: string, inside: InsideAddress): Promise<Record<string, string>> {
-    let brokers = this.bootstrap;
-    if (this.options.classroom) {
-      if (!labSession) throw new ServiceError(`${this.title} needs a classroom session to grant its permissions to.`);
-      try {
-        await this.acls.ensure(labSession);
-      } catch (error) {
-        throw new ServiceError(`Could not grant your session its permissions on ${this.title}: ${(error as Error).message}. Run again.`);
-      }
-      brokers = this.learnerBootstrap;
-    }
-    return {
-      LAB_ZK_KAFKA_BROKERS: brokers.map((address) => inside(address)).join(","),
-      LAB_ZOOKEEPER: inside(this.zookeeperAddress),
-      LAB_ZK_CHROOT: ZK_CHROOT,
-    };
+    return zkSessionEnv(this, labSession, inside);
   }
 
   /** Takes back a session's ACLs (its topics go with the cluster's data). */
@@ -309,4 +301,38 @@ function requireBrokerId(id: number): ZkBrokerId {
 
 function exitedWhileStarting(what: string, process: ManagedProcess, offset: number): ServiceError {
   return new ServiceError(`${what} exited while starting. Its log (${process.logFile}):\n${process.logSince(offset).slice(-3000)}`);
+}
+
+/** What a ZooKeeper-mode cluster gives one session's runs, wherever it runs (local JVMs, or containers). */
+export interface ZkSessionTarget {
+  readonly title: string;
+  /** Runner-side plaintext brokers and the learner listener's brokers, as host addresses. */
+  readonly bootstrap: readonly string[];
+  readonly learnerBootstrap: readonly string[];
+  readonly zookeeperAddress: string;
+  readonly classroom: boolean;
+  /** Grants a session its prefixed ACLs (classroom mode). */
+  readonly acls: Pick<SessionAcls, "ensure">;
+}
+
+/**
+ * A session's environment on the ZooKeeper-mode cluster: in classroom mode its ACLs first, then the learner
+ * listener (with the session's login, already in the run's env); for a single learner the plaintext listener.
+ */
+export async function zkSessionEnv(target: ZkSessionTarget, labSession: string, inside: InsideAddress): Promise<Record<string, string>> {
+  let brokers = target.bootstrap;
+  if (target.classroom) {
+    if (!labSession) throw new ServiceError(`${target.title} needs a classroom session to grant its permissions to.`);
+    try {
+      await target.acls.ensure(labSession);
+    } catch (error) {
+      throw new ServiceError(`Could not grant your session its permissions on ${target.title}: ${(error as Error).message}. Run again.`);
+    }
+    brokers = target.learnerBootstrap;
+  }
+  return {
+    LAB_ZK_KAFKA_BROKERS: brokers.map((address) => inside(address)).join(","),
+    LAB_ZOOKEEPER: inside(target.zookeeperAddress),
+    LAB_ZK_CHROOT: ZK_CHROOT,
+  };
 }
