@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Runs a few Kafka share consumers (KIP-932, "queues for Kafka") in one share group, one thread each, and prints
  * what each of them is handed: one JSON line per delivery, then {"done":true,...}. Problems are JSON lines too:
- * {"error":"..."} (and the exit code is 1).
+ * {"error":"..."}, and the exit code is 1 (2 for arguments it cannot use).
  *
  * <pre>
  * java -cp "$LAB_JAVA_CLASSPATH" dev.offset.lab.ShareConsumers --group G --topic T [options]
