@@ -172,6 +172,8 @@ const SHARED_WITH_LOCAL = [
   "share.coordinator.state.topic.num.partitions",
   "num.partitions",
   "group.initial.rebalance.delay.ms",
+  "group.share.min.heartbeat.interval.ms",
+  "group.share.heartbeat.interval.ms",
   "replica.lag.time.max.ms",
   "num.network.threads",
   "num.io.threads",

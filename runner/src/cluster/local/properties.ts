@@ -94,6 +94,10 @@ export function nodeProperties(id: number, dataDir: string, options: NodeOptions
     "share.coordinator.state.topic.num.partitions": 6,
     "num.partitions": 3,
     "group.initial.rebalance.delay.ms": 0,
+    // Share-group members heartbeat every second instead of five, so a new member gets its first records at once
+    // rather than after one default interval (lesson 18's share consumers).
+    "group.share.min.heartbeat.interval.ms": 1000,
+    "group.share.heartbeat.interval.ms": 1000,
     // A stopped follower leaves the ISR after 10 s instead of 30 s, so a lesson shows it while the learner watches.
     "replica.lag.time.max.ms": 10_000,
     "num.network.threads": 2,
