@@ -7,6 +7,7 @@ import type { CodeEditor } from "./editor-types.ts";
 import { OutputPanel } from "./output-panel.ts";
 import { RunError, streamRun } from "./run-client.ts";
 import { loadEdit, recordProgress, saveEdit } from "./storage.ts";
+import type { ServiceStatusView } from "../../runner/src/protocol/cluster.ts";
 
 class OffsetSnippet extends HTMLElement {
   private original = "";
@@ -206,20 +207,55 @@ class OffsetSnippet extends HTMLElement {
   }
 }
 
-if (!customElements.get("offset-snippet")) customElements.define("offset-snippet", OffsetSnippet);
 
 const warmed = new Set<string>();
 
 /**
  * Asks the runner to start the companion services a lesson needs as soon as its page opens, once per page, so the
- * first Run does not wait for them. A failure here is not the learner's concern yet: the run reports it.
+ * first Run does not wait for them, and shows their state in every snippet's toolbar until they are ready. A
+ * failure here is not the learner's concern yet: the chip says so, and a run starts them again and reports why.
  */
 function warmServices(lesson: string): void {
   if (warmed.has(lesson)) return;
   warmed.add(lesson);
-  void fetch("/api/services/warm", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ lesson }),
-  }).catch(() => {});
+  void (async () => {
+    const response = await fetch("/api/services/warm", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ lesson }),
+    }).catch(() => undefined);
+    if (!response?.ok) return;
+    let states = ((await response.json()) as { services: ServiceStatusView[] }).services;
+    const names = states.map((s) => s.name);
+    for (let polls = 0; polls < 150; polls++) {
+      showServices(states);
+      if (states.every((s) => s.state === "ready" || s.state === "failed")) return;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const all = await fetch("/api/services")
+        .then((r) => (r.ok ? (r.json() as Promise<{ services: ServiceStatusView[] }>) : undefined))
+        .catch(() => undefined);
+      if (all) states = all.services.filter((s) => names.includes(s.name));
+    }
+  })();
 }
+
+const STATE_WORDS: Record<ServiceStatusView["state"], string> = {
+  stopped: "starting…",
+  starting: "starting…",
+  ready: "ready",
+  stopping: "stopping…",
+  failed: "did not start (Run says why)",
+};
+
+function showServices(states: ServiceStatusView[]): void {
+  const text = states.map((s) => `${s.title}: ${STATE_WORDS[s.state]}`).join(" · ");
+  const state = states.some((s) => s.state === "failed") ? "failed" : states.every((s) => s.state === "ready") ? "ready" : "starting";
+  for (const chip of document.querySelectorAll<HTMLElement>('offset-snippet [data-part="services"]')) {
+    chip.textContent = text;
+    chip.dataset.state = state;
+    chip.hidden = states.length === 0;
+  }
+}
+
+// Last: defining the element upgrades the snippets already on the page, which use everything above.
+if (!customElements.get("offset-snippet")) customElements.define("offset-snippet", OffsetSnippet);
