@@ -298,7 +298,7 @@ export class ServiceManager {
     for (const entry of this.entries.values()) {
       if (entry.startedHere && entry.state === "ready" && entry.users === 0 && now - entry.lastUsed > this.options.idleMs) {
         this.log(`${entry.service.title} has been idle for ${Math.round(this.options.idleMs / 60_000)} min; stopping it`);
-        await this.stopEntry(entry, (line) => this.log(line)).catch((error: Error) => this.log(`Stopping failed: ${error.message}`));
+        await this.stopEntry(entry, this.options.log ?? (() => {})).catch((error: Error) => this.log(`Stopping failed: ${error.message}`));
       }
     }
   }
