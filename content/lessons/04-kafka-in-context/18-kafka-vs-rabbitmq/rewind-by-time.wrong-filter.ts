@@ -35,7 +35,8 @@ async function runBilling(pass: number, onInvoice: (value: string) => Promise<vo
     return n + Number(p.high) - (from < 0 ? Number(p.low) : from);
   }, 0);
   if (remaining === 0) return 0;
-  const consumer = kafka.consumer({ groupId: billing });
+  // A short fetch wait: leaving the group waits for the fetch in flight, and the default is five seconds.
+  const consumer = kafka.consumer({ groupId: billing, maxWaitTimeInMs: 200 });
   await consumer.connect();
   await consumer.subscribe({ topic: invoices, fromBeginning: true });
   let seen = 0;
