@@ -32,7 +32,7 @@ export interface RunManagerOptions {
    * Readies the companion services lesson `lesson` needs for one run of `labSession` (started on demand, with
    * progress lines), or undefined when it needs none. The run reaches those services, and only while it runs.
    */
-  servicesFor?(lesson: string, labSession: string, progress: (text: string) => void): Promise<PreparedServices | undefined>;
+  servicesFor?(lesson: string, labSession: string, progress: (text: string) => void, code: string): Promise<PreparedServices | undefined>;
   /** True when lesson `lesson`'s runs (and checks) may start Java (its frontmatter's `needs.java`). */
   lessonJava?(lesson: string): boolean;
   /**
@@ -147,8 +147,15 @@ export class RunManager {
     try {
       const lesson = request.lesson ?? (request.exercise ? parseExerciseRunId(request.exercise)?.lesson : undefined);
       try {
+        // The services the code uses: the snippet's, and the check's that runs after it in the same session.
+        const check = request.exercise ? ((await this.options.exerciseCheck(request.exercise)) ?? "") : "";
         prepared = lesson
-          ? await this.options.servicesFor?.(lesson, labSession, (text) => events.push({ event: "service", data: { text } }))
+          ? await this.options.servicesFor?.(
+              lesson,
+              labSession,
+              (text) => events.push({ event: "service", data: { text } }),
+              `${request.code}\n${check}`,
+            )
           : undefined;
       } catch (error) {
         const text =

@@ -17,7 +17,7 @@ import { DockerZkKafka, dockerRabbitMq } from "./docker.ts";
 import { ManagementApi } from "./rabbitmq/admin.ts";
 import { ADMIN_USER, SESSION_LIMITS, adminPassword, amqpUrl, sessionLogin } from "./rabbitmq/config.ts";
 import { RabbitMqService } from "./rabbitmq/index.ts";
-import { ServiceError, type Progress, type Service, type ServiceName } from "./types.ts";
+import { SERVICE_USE, ServiceError, type Progress, type Service, type ServiceName } from "./types.ts";
 import { ZkKafkaService, zkSessionEnv } from "./zk-kafka/index.ts";
 
 export { ServiceManager } from "./manager.ts";
@@ -128,9 +128,9 @@ export function servicesForRuns(
   manager: ServiceManager,
   engine: Engine,
   lessonServices: (lesson: string) => ServiceName[],
-): (lesson: string, labSession: string, progress: Progress) => Promise<PreparedServices | undefined> {
-  return async (lesson, labSession, progress) => {
-    const names = lessonServices(lesson).filter((name) => manager.has(name));
+): (lesson: string, labSession: string, progress: Progress, code: string) => Promise<PreparedServices | undefined> {
+  return async (lesson, labSession, progress, code) => {
+    const names = lessonServices(lesson).filter((name) => manager.has(name) && SERVICE_USE[name].test(code));
     if (names.length === 0) return undefined;
     const release = await manager.acquire(names, progress);
     try {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServiceManager } from "./manager.ts";
-import { ServiceError, type Service, type ServiceName } from "./types.ts";
+import { SERVICE_USE, ServiceError, type Service, type ServiceName } from "./types.ts";
 
 /** A service of our own logic's tests: it "runs" while started, and counts its starts and stops. */
 class FakeService implements Service {
@@ -140,5 +140,17 @@ describe("ServiceManager", () => {
   it("names the services it has when asked for one it has not", async () => {
     const m = manager([new FakeService("rabbitmq", 100)]);
     await expect(m.up("zk-kafka")).rejects.toThrow(/Services: rabbitmq/);
+  });
+});
+
+describe("SERVICE_USE", () => {
+  it("tells the code that uses a service from code that does not", () => {
+    expect(SERVICE_USE.rabbitmq.test('import amqp from "amqplib";')).toBe(true);
+    expect(SERVICE_USE.rabbitmq.test('import { amqpUrl, topic } from "lab";')).toBe(true);
+    expect(SERVICE_USE["zk-kafka"].test('import zookeeper from "node-zookeeper-client";')).toBe(true);
+    expect(SERVICE_USE["zk-kafka"].test("const admin = zkKafka().admin();")).toBe(true);
+    expect(SERVICE_USE["zk-kafka"].test('stopBroker("zk-kafka", 2, { crash: true });')).toBe(true);
+    expect(SERVICE_USE["zk-kafka"].test('stopBroker("kraft", 2); const q = await describeQuorum();')).toBe(false);
+    expect(SERVICE_USE.rabbitmq.test('import { kafka, topic } from "lab";')).toBe(false);
   });
 });

@@ -14,6 +14,17 @@ export function isServiceName(name: string): name is ServiceName {
   return (SERVICE_NAMES as readonly string[]).includes(name);
 }
 
+/**
+ * What in a run's code (the snippet, and an exercise's check) shows that it uses a service: its client library or
+ * the lab helpers and variables that lead to it. A run of a lesson that declares a service waits for it only then,
+ * so the lesson's other labs never wait for a system they do not touch.
+ */
+export const SERVICE_USE: Readonly<Record<ServiceName, RegExp>> = {
+  "zk-kafka":
+    /\b(zkKafka|zkKafkaConfig|zookeeperConnect|LAB_ZK_KAFKA_BROKERS|LAB_ZOOKEEPER)\b|["']node-zookeeper-client["']|\bstopBroker\(\s*["']zk-kafka["']/,
+  rabbitmq: /\b(amqpUrl|LAB_AMQP_URL)\b|["']amqplib["']/,
+};
+
 /** One address a learner's run may connect to while its lesson needs the service. */
 export interface LearnerEndpoint {
   /** host:port as the runner's host reaches it. */

@@ -165,11 +165,16 @@ describe("companion services", () => {
     }
   });
 
-  it("a lesson-18 run reaches RabbitMQ's AMQP port only: not its management API, nor ZooKeeper-mode Kafka", async () => {
-    const run = await collectRun(base, { lang: "ts", code: probePorts, lesson: "kafka-vs-rabbitmq" }, alice);
+  it("a lesson-18 run that uses RabbitMQ reaches its AMQP port only: not its management API, nor ZooKeeper-mode Kafka", async () => {
+    // The run uses RabbitMQ (its URL), so it waits for it and gets its way in; a lesson-18 run that does not, does not.
+    const uses = `import { amqpUrl } from "lab";\nconsole.log("url set: " + amqpUrl().startsWith("amqp://"));\n`;
+    const run = await collectRun(base, { lang: "ts", code: uses + probePorts, lesson: "kafka-vs-rabbitmq" }, alice);
     expect(run.end?.reason, run.stderr).toBe("ok");
     expect(run.stdout).toContain("mounted: rabbitmq");
     expect(run.stdout.match(/ open$/gm)).toEqual([` open`]);
     expect(run.stdout).toContain(`${ports.amqp} open`);
+    const idle = await collectRun(base, { lang: "ts", code: probePorts, lesson: "kafka-vs-rabbitmq" }, alice);
+    expect(idle.end?.reason, idle.stderr).toBe("ok");
+    expect(idle.stdout).toContain("mounted: none");
   });
 });
