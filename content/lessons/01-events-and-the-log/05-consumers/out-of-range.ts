@@ -17,11 +17,14 @@ const [watermarks] = await admin.fetchTopicOffsets(topic);
 await admin.disconnect();
 console.log(`Both groups committed offset 2; the log now starts at ${watermarks!.low} and ends at ${watermarks!.high}`);
 
-/** Starts a consumer of group `name`; resolves once it has fetched twice (the reset happens in between). */
+/**
+ * Starts a consumer of group `name`; resolves once it has fetched three times: the first fetch meets the
+ * out-of-range offset, the reset commits the group's default, and the fetches after it read from there.
+ */
 async function start(name: string, fromBeginning: boolean, firstRead: (offset: string) => void) {
   const consumer = kafka.consumer({ groupId: groupId(name), maxWaitTimeInMs: 300 });
   let fetches = 0;
-  const ready = new Promise<void>((resolve) => consumer.on(consumer.events.FETCH, () => ++fetches === 2 && resolve()));
+  const ready = new Promise<void>((resolve) => consumer.on(consumer.events.FETCH, () => ++fetches === 3 && resolve()));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning });
   let first = true;
@@ -41,7 +44,7 @@ const late = await start("resume-latest", false, (offset) => (firsts.late = offs
 // Offset 2 is out of range: each consumer fell back on its fromBeginning setting. One new record arrives.
 await producer.send({ topic, messages: [{ value: "reading 10" }] });
 await producer.disconnect();
-for (let waited = 0; (!firsts.early || !firsts.late) && waited < 10_000; waited += 100) {
+for (let waited = 0; (!firsts.early || !firsts.late) && waited < 15_000; waited += 100) {
   await new Promise((r) => setTimeout(r, 100));
 }
 await Promise.all([early.disconnect(), late.disconnect()]);
