@@ -207,7 +207,6 @@ class OffsetSnippet extends HTMLElement {
   }
 }
 
-
 const warmed = new Set<string>();
 
 /**
