@@ -25,6 +25,11 @@ export const snippetSchema = z.object({
   timeoutSeconds: z.number().int().positive().default(30),
   /** Brokers to stop (through the cluster panel) before this snippet runs, and start again after. */
   stopBrokers: z.array(z.number().int()).default([]),
+  /**
+   * The snippet stops and starts brokers itself (lab.stopBroker), so the lesson checks run it alone, with the
+   * fault lessons, and never beside other runs.
+   */
+  disruptive: z.boolean().default(false),
 });
 
 /** A plausible wrong solution of an exercise: its check must fail it, with a message a learner understands. */

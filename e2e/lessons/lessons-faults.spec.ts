@@ -1,13 +1,15 @@
 /**
  * Lesson checks that stop brokers: the learner presses Stop in the cluster panel, runs the snippet, then
- * presses Start. They run alone, after every other check, because a stopped broker affects every run.
+ * presses Start; or the snippet stops and starts brokers itself (`disruptive`). They run alone, after every
+ * other check, because a stopped broker affects every run.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { assertExpectations, cleanUpSession, runSnippet, snippetLocator } from "../support/lesson-driver.ts";
-import { loadLessons } from "../support/manifest.ts";
+import { loadLessons, type SnippetSpec } from "../support/manifest.ts";
 import { healthSchema } from "../../runner/src/protocol/cluster.ts";
 
-const lessons = loadLessons().filter((l) => l.snippets.some((s) => s.stopBrokers.length > 0));
+const stopsBrokers = (s: SnippetSpec) => s.stopBrokers.length > 0 || s.disruptive;
+const lessons = loadLessons().filter((l) => l.snippets.some(stopsBrokers));
 
 async function brokerUp(page: Page, id: number): Promise<boolean> {
   const health = healthSchema.parse(await (await page.request.get("/api/health")).json());
@@ -26,10 +28,12 @@ test.describe.configure({ mode: "serial" });
 // One test per lesson, its fault snippets in lesson order on one page (one session): a later lab may build on
 // what an earlier one made while more brokers were up, as a learner working down the page would.
 for (const lesson of lessons) {
-  const snippets = lesson.snippets.filter((s) => s.stopBrokers.length > 0);
-  test(`${lesson.id} › ${snippets.map((s) => `snippet ${s.file} with broker(s) ${s.stopBrokers.join(", ")} stopped`).join("; ")}`, async ({
-    page,
-  }) => {
+  const snippets = lesson.snippets.filter(stopsBrokers);
+  const title = (s: SnippetSpec) =>
+    s.stopBrokers.length > 0
+      ? `snippet ${s.file} with broker(s) ${s.stopBrokers.join(", ")} stopped`
+      : `snippet ${s.file}, which stops brokers itself`;
+  test(`${lesson.id} › ${snippets.map(title).join("; ")}`, async ({ page }) => {
     test.setTimeout(snippets.reduce((sum, s) => sum + s.timeoutSeconds + 240, 60) * 1000);
     await page.goto(lesson.url);
     const stopped = new Set<number>();

@@ -1,7 +1,7 @@
 /**
  * Lesson checks: every snippet of every lesson runs through the page as a learner would and must show what
  * its lesson declares; every exercise's starter must fail its check and its solution must pass.
- * Snippets that need stopped brokers live in lessons-faults.spec.ts.
+ * Snippets that need stopped brokers, or stop brokers themselves (`disruptive`), live in lessons-faults.spec.ts.
  */
 import { expect, test } from "@playwright/test";
 import { assertExpectations, cleanUpSession, runSnippet, snippetLocator } from "../support/lesson-driver.ts";
@@ -19,7 +19,7 @@ for (const lesson of lessons) {
   test.describe(lesson.id, () => {
     test.afterEach(async ({ page }) => cleanUpSession(page));
 
-    for (const snippet of lesson.snippets.filter((s) => s.stopBrokers.length === 0)) {
+    for (const snippet of lesson.snippets.filter((s) => s.stopBrokers.length === 0 && !s.disruptive)) {
       test(`snippet ${snippet.file}`, async ({ page }) => {
         test.setTimeout((snippet.timeoutSeconds + 30) * 1000);
         await page.goto(lesson.url);

@@ -24,7 +24,8 @@ export const GET: APIRoute = async () => {
       // `?? []`: a content cache from before the field existed holds entries without it.
       services: entry.data.needs.services ?? [],
       later: entry.data.later,
-      snippets: entry.data.snippets.map((s) => ({ ...s, id: `${entry.id}/${s.file}` })),
+      // `?? false`: a content cache from before the field existed holds snippets without it.
+      snippets: entry.data.snippets.map((s) => ({ ...s, disruptive: s.disruptive ?? false, id: `${entry.id}/${s.file}` })),
       exercises: entry.data.exercises.map((e) => ({
         id: e.id,
         title: e.title,

@@ -41,6 +41,8 @@ const snippetEntry = z.object({
   }),
   timeoutSeconds: z.number().int(),
   stopBrokers: z.array(z.number().int()),
+  /** It stops brokers itself (lab.stopBroker): the checks run it alone. Absent in manifests from before the field. */
+  disruptive: z.boolean().default(false),
 });
 
 const exerciseEntry = z.object({

@@ -27,7 +27,7 @@ if (named === undefined || named === "-1")
 if (named !== String(quorum.leaderId)) {
   fail(
     `The report names controller ${named}, but the quorum's leader is node ${quorum.leaderId}. ` +
-      "Ask the quorum (describeQuorum().leaderId): DescribeCluster's controller field names a random live broker in KRaft, so it is right only by chance.",
+      "Ask the quorum (describeQuorum().leaderId): neither a guess nor DescribeCluster's controller field will do, since in KRaft that field names a random live broker and is right only by chance.",
   );
 }
 // The epoch is known only to the quorum, so a right epoch shows the report really came from DescribeQuorum.
