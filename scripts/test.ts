@@ -2,10 +2,10 @@
  * `npm test`: everything, in order, against real parts.
  *   0. check that every test port is free (else stop at once, naming who holds it);
  *   1. type-check the runner, the site (astro check) and every lesson snippet, lint and format-check;  2. build the site;  3. unit tests;
- *   4. start the course exactly as `npm start` does, on test ports (its own 3-node cluster, classroom mode,
- *      fault injection on);  5. integration, sandbox and hostile tests against it;  6. the lesson checks and
+ *   4. start the course exactly as `npm start` does, on test ports (its own 3-node cluster and companion services,
+ *      classroom mode, fault injection on);  5. integration, sandbox and hostile tests against it;  6. the lesson checks and
  *      learner-experience specs in Chromium through `check:lessons --base-url`;  7. stop it and prove that no
- *      Kafka JVM is left;  8. the benchmark smoke run (its own cluster and runner), which must take every measurement.
+ *      Kafka JVM and no companion-service process is left;  8. the benchmark smoke run (its own cluster and runner), which must take every measurement.
  * The last line is "N passed, N failed".
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -150,7 +150,9 @@ function freshTestCluster(): void {
 }
 
 async function main(): Promise<void> {
-  step(`Test ports free on 127.0.0.1 (${TEST_PORT}; Kafka ${TEST_KAFKA_PORT}…${TEST_KAFKA_PORT + 2}, +100, +200)`);
+  step(
+    `Test ports free on 127.0.0.1 (${TEST_PORT}; Kafka ${TEST_KAFKA_PORT}…${TEST_KAFKA_PORT + 2}, +100, +200; services ${TEST_SERVICES_PORT}…${TEST_SERVICES_PORT + 14})`,
+  );
   await requireFreePorts();
   console.log("All free.");
 
