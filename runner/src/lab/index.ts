@@ -5,12 +5,13 @@
  */
 import "./broker-messages.ts";
 import { describeQuorumRequest, parseDescribeQuorum, type Quorum } from "./quorum.ts";
+import { clientConfig } from "./client-config.ts";
 import { sendRaw } from "./raw-request.ts";
 
 export type { Quorum, QuorumReplica } from "./quorum.ts";
 export { amqpUrl, zkKafka, zkKafkaConfig, zookeeperConnect } from "./services.ts";
 export { shareConsumers, type ShareAck, type ShareConsumersOptions, type ShareDelivery } from "./share-group.ts";
-import { Kafka, logLevel, type KafkaConfig, type Producer, type ProducerConfig, type RecordMetadata, type ITopicConfig } from "kafkajs";
+import { Kafka, type KafkaConfig, type Producer, type ProducerConfig, type RecordMetadata, type ITopicConfig } from "kafkajs";
 
 const env = typeof process === "object" ? process.env : {};
 
@@ -102,23 +103,7 @@ class LabKafka extends Kafka {
  * Connection settings for the course cluster: spread them into `new Kafka({ ...labConfig, … })` when a lesson
  * builds a client of its own. In classroom mode they carry the session's login.
  */
-export const labConfig: KafkaConfig = {
-  clientId: "offset-lab",
-  brokers,
-  ...(env.LAB_SASL_USERNAME
-    ? { sasl: { mechanism: "plain" as const, username: env.LAB_SASL_USERNAME, password: env.LAB_SASL_PASSWORD ?? "" } }
-    : {}),
-  // Short timeouts: a learner watching a run wants an error in seconds, not a minute of silent retries.
-  connectionTimeout: 3000,
-  requestTimeout: 10_000,
-  // Enough retries to ride out a leader election (a few seconds) when a broker stops mid-run.
-  retry: { retries: 5, initialRetryTime: 300 },
-  logLevel: logLevel.ERROR,
-  logCreator:
-    () =>
-    ({ log }) =>
-      console.error(`[kafkajs] ${log.message}${log.error && log.error !== log.message ? `: ${String(log.error)}` : ""}`),
-};
+export const labConfig: KafkaConfig = clientConfig("offset-lab", brokers, "kafkajs");
 
 /** A ready kafkajs client for the course cluster. */
 export const kafka: Kafka = new LabKafka(labConfig);

@@ -3,7 +3,8 @@
  * The runner sets these only for runs of a lesson that declares the service in `needs.services`; elsewhere each
  * getter says so instead of failing later with a refused connection.
  */
-import { Kafka, logLevel, type KafkaConfig } from "kafkajs";
+import { Kafka, type KafkaConfig } from "kafkajs";
+import { clientConfig } from "./client-config.ts";
 
 const env = typeof process === "object" ? process.env : {};
 
@@ -19,22 +20,7 @@ function required(name: string, service: string): string {
 
 /** Connection settings for the Kafka 3.9 cluster in ZooKeeper mode (three brokers), with the session's login. */
 export function zkKafkaConfig(): KafkaConfig {
-  const brokers = required("LAB_ZK_KAFKA_BROKERS", "The ZooKeeper-mode Kafka cluster").split(",");
-  return {
-    clientId: "offset-lab-zk",
-    brokers,
-    ...(env.LAB_SASL_USERNAME
-      ? { sasl: { mechanism: "plain" as const, username: env.LAB_SASL_USERNAME, password: env.LAB_SASL_PASSWORD ?? "" } }
-      : {}),
-    connectionTimeout: 3000,
-    requestTimeout: 10_000,
-    retry: { retries: 5, initialRetryTime: 300 },
-    logLevel: logLevel.ERROR,
-    logCreator:
-      () =>
-      ({ log }) =>
-        console.error(`[kafkajs zk-mode] ${log.message}${log.error && log.error !== log.message ? `: ${String(log.error)}` : ""}`),
-  };
+  return clientConfig("offset-lab-zk", required("LAB_ZK_KAFKA_BROKERS", "The ZooKeeper-mode Kafka cluster").split(","), "kafkajs zk-mode");
 }
 
 /** A kafkajs client for the ZooKeeper-mode cluster. */
