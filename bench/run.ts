@@ -1,8 +1,9 @@
 /**
  * `npm run bench` (full) and `npm run bench:smoke` (every measurement once or twice, under 3 minutes, for CI).
  *
- * Brings up its own 3-node cluster (KAFKA_PORT, default 59092) and its own runner (BENCH_PORT, default 4700), so a
- * course already running on this machine is neither used nor disturbed, and stops both at the end. It first checks
+ * Brings up its own 3-node cluster (KAFKA_PORT, default 25092: below the kernel's ephemeral range, so no outgoing
+ * connection holds one of its ports) and its own runner (BENCH_PORT, default 4700), so a course already running on
+ * this machine is neither used nor disturbed, and stops both at the end. It first checks
  * that all those ports are free on 127.0.0.1 and, if one is not, stops at once and names the process holding it. Writes
  * bench/results/latest.{json,md} (smoke: smoke.{json,md}) and prints the summary table.
  *
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
   const home = process.env.OFFSET_HOME ?? path.join(os.homedir(), ".cache", "offset");
   const stack = new BenchStack({
     home,
-    kafkaPort: Number(process.env.KAFKA_PORT ?? 59092),
+    kafkaPort: Number(process.env.KAFKA_PORT ?? 25092),
     httpPort: Number(process.env.BENCH_PORT ?? 4700),
   });
   // Something else on our ports would fail the runner or a broker minutes from now, after the build, without saying who.
