@@ -195,6 +195,7 @@ async function main(): Promise<void> {
     vitest("Integration, sandbox and hostile tests (real cluster)", "integration", {
       OFFSET_TEST_URL: baseUrl,
       OFFSET_TEST_KAFKA_PORT: String(TEST_KAFKA_PORT),
+      OFFSET_TEST_SERVICES_PORT: String(TEST_SERVICES_PORT),
     });
 
     step("Lesson checks and learner-experience specs (Chromium, via check:lessons --base-url)");

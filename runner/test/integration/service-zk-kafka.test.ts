@@ -1,6 +1,6 @@
 /**
  * The ZooKeeper-mode companion cluster for real: one ZooKeeper and three Kafka 3.9 JVMs from the cached jars, on
- * ports of their own (SERVICES_PORT base 26300, or OFFSET_TEST_SERVICES_PORT) with a throwaway run folder. It
+ * ports of their own (SERVICES_PORT base 26300, or OFFSET_TEST_ZK_KAFKA_PORT_BASE) with a throwaway run folder. It
  * covers a replicated round trip, the znodes as ZooKeeper's own Java client reads them, a controller election
  * after the controller stops, classroom isolation on the learner listener (enforced by the brokers' ACLs), and a
  * stop that leaves no process behind.
@@ -25,7 +25,8 @@ import { Sessions } from "../../src/session/index.ts";
 const { Kafka, logLevel } = kafkajs;
 const run = promisify(execFile);
 
-const base = Number(process.env.OFFSET_TEST_SERVICES_PORT ?? 26300);
+// Not OFFSET_TEST_SERVICES_PORT: that is the course's own services' base, which runs beside this test.
+const base = Number(process.env.OFFSET_TEST_ZK_KAFKA_PORT_BASE ?? 26300);
 const home = process.env.OFFSET_HOME ?? path.join(os.homedir(), ".cache", "offset");
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "offset-zk-kafka-"));
 const runDir = path.join(root, "services", "zk-kafka");
@@ -89,7 +90,7 @@ function failure(error: unknown): string {
 beforeAll(async () => {
   const ports = servicePorts(base);
   for (const port of [ports.zookeeper, ...ports.zkBrokers, ...ports.zkLearner]) {
-    if (await canConnect(`127.0.0.1:${port}`)) throw new Error(`Port ${port} is taken; set OFFSET_TEST_SERVICES_PORT to a free base`);
+    if (await canConnect(`127.0.0.1:${port}`)) throw new Error(`Port ${port} is taken; set OFFSET_TEST_ZK_KAFKA_PORT_BASE to a free base`);
   }
   const plugin = await ensurePlugin(await ensureJars(home, log));
   service = new ZkKafkaService({
@@ -133,8 +134,17 @@ describe("Kafka 3.9 in ZooKeeper mode", () => {
     const topic = `it-zk-${crypto.randomBytes(3).toString("hex")}`;
     try {
       await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
-      const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-      expect(meta!.partitions).toHaveLength(3);
+      // In ZooKeeper mode the controller tells the brokers about a new topic one request at a time: the broker asked
+      // for metadata may not know it yet.
+      const partitionsKnown = async () => {
+        const [found] = (await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => ({ topics: [] }))).topics;
+        return found?.partitions.length === 3 ? found : undefined;
+      };
+      let meta = await partitionsKnown();
+      for (const deadline = Date.now() + 20_000; !meta && Date.now() < deadline; meta = await partitionsKnown()) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(meta?.partitions).toHaveLength(3);
       for (const p of meta!.partitions) expect([...p.replicas].sort()).toEqual([1, 2, 3]);
 
       const producer = kafka.producer();
