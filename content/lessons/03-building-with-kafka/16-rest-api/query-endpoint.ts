@@ -8,7 +8,8 @@ const updates = await freshTopic("order-status", { partitions: 3 });
 async function startView(group: string, commit: boolean) {
   const view = new Map<string, string>();
   const applied = new Map<number, number>(); // partition → next offset the view has applied
-  const consumer = kafka.consumer({ groupId: groupId(group) });
+  // A short fetch wait: a restart (disconnect) waits for the fetch in flight, up to 5 s by default.
+  const consumer = kafka.consumer({ groupId: groupId(group), maxWaitTimeInMs: 500 });
   await consumer.connect();
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   // fromBeginning applies only while the group has no committed offset.
