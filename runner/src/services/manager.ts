@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { stopRecorded } from "./process.ts";
+import { isOurProcess, stopRecorded } from "./process.ts";
 import { ServiceError, type Progress, type Service, type ServiceName, type ServiceStateName, type ServiceStatus } from "./types.ts";
 
 export interface ServiceManagerOptions {
@@ -326,14 +326,10 @@ function readOwner(dir: string): string | undefined {
 /** True when the owner pid still runs Node (a recycled pid running something else does not count). */
 function ownerAlive(owner: string): boolean {
   const pid = Number(owner);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (!Number.isInteger(pid) || pid <= 0 || !isOurProcess(pid, [])) return false;
   try {
-    const state = /\) (\w)/.exec(fs.readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1];
-    const exe = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] ?? "";
-    return state !== "Z" && /node/.test(path.basename(exe));
+    return /node/.test(path.basename(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0] ?? ""));
   } catch {
     return false;
   }
 }
-
-export { OWNER_FILE };
