@@ -18,7 +18,9 @@ export const snippetExpectSchema = z.object({
 
 export const snippetSchema = z.object({
   /** File name of the snippet, beside the lesson's index.mdx. */
-  file: z.string().regex(/^[\w.-]+\.ts$/, "a snippet file is a .ts file beside index.mdx"),
+  file: z
+    .string()
+    .regex(/^[\w.-]+\.(ts|sh)$/, "a snippet file is a .ts (TypeScript) or .sh (shell, with the Kafka CLI) file beside index.mdx"),
   /** What a correct run shows; the lesson checks assert it. */
   expect: snippetExpectSchema,
   /** Longest a correct run takes, in seconds (lesson checks wait this long). */

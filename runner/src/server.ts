@@ -10,6 +10,7 @@ import { exerciseCheckSource, lessonNeeds, lessonNeedsJava, lessonServices } fro
 import type { BrokerControlEvent } from "./protocol/index.ts";
 import { RunManager } from "./runs/manager.ts";
 import { RunQueue } from "./runs/queue.ts";
+import { kafkaCliOnce } from "./cluster/local/kafka-cli.ts";
 import { createEngine } from "./sandbox/index.ts";
 import type { Engine } from "./sandbox/types.ts";
 import { SessionAcls } from "./session/acls.ts";
@@ -79,11 +80,19 @@ export async function startServer(config: Config, options: { owned: boolean; pro
     controller_mutation_rate: limits.controllerMutationsPerSec,
   });
   const concurrency = config.RUN_CONCURRENCY || defaultConcurrency();
-  const engine = await createEngine(config, progress, { brokers: runBrokers, slots: concurrency + config.RUN_WARM_POOL });
+  // Kafka's command-line tools for `sh` snippets: fetched on the first such run (or ahead, below), then cached.
+  const kafkaCli = kafkaCliOnce(config.OFFSET_HOME);
+  const engine = await createEngine(config, progress, { brokers: runBrokers, slots: concurrency + config.RUN_WARM_POOL, kafkaCli });
   const inspector = new ClusterInspector(() => cluster.bootstrap);
   // Companion services start when a lesson that needs them is opened or run, and stop when idle.
   const services = createServiceManager(config, createServices(config, cluster), { owned: options.owned, log: progress });
   await services.start();
+  // Fetched ahead in the background (a no-op once cached), so the first `sh` run need not wait for Maven.
+  if (engine.name !== "docker") {
+    void kafkaCli()
+      .then(() => engine.prepareCli?.())
+      .catch((error: Error) => console.error(`[runner] the Kafka CLI: ${error.message}`));
+  }
   // Each service forgets the session whatever its state: a stopped one records it and deletes it at its next start.
   const forgetInServices = async (prefix: string) => {
     await Promise.all(
@@ -125,6 +134,8 @@ export async function startServer(config: Config, options: { owned: boolean; pro
     labEnv: { LAB_LIMITS: JSON.stringify(limits) },
     servicesFor: servicesForRuns(services, engine, (lesson) => lessonServices(lesson)),
     lessonJava: (lesson) => lessonNeedsJava(lesson),
+    kafkaCli: async (say) => void (await kafkaCli(say)),
+    cliLimits: { memoryMb: config.RUN_CLI_MEMORY_MB, timeoutMs: config.RUN_CLI_TIMEOUT_MS },
     brokerControl: (event, lesson) => controlBroker(event, lesson),
   });
 

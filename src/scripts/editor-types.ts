@@ -7,6 +7,8 @@ export interface CodeEditor {
 
 /** How the editor reports back to the snippet that owns it. */
 export interface EditorHooks {
+  /** The snippet's language: TypeScript (with kafkajs and lab types) or a shell script. */
+  lang: "ts" | "sh";
   /** Accessible name of the editor. */
   label: string;
   /** The text changed (typing, paste, undo, setValue). */

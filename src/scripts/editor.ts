@@ -10,7 +10,12 @@ let models = 0;
 export async function createEditor(host: HTMLElement, value: string, hooks: EditorHooks): Promise<CodeEditor> {
   const monaco = await loadMonaco();
   // Each snippet gets its own file so the language service treats it as a separate module.
-  const model = monaco.editor.createModel(value, "typescript", monaco.Uri.parse(`file:///snippet-${++models}.ts`));
+  const shell = hooks.lang === "sh";
+  const model = monaco.editor.createModel(
+    value,
+    shell ? "shell" : "typescript",
+    monaco.Uri.parse(`file:///snippet-${++models}.${hooks.lang}`),
+  );
   host.replaceChildren();
   const editor = monaco.editor.create(host, {
     model,

@@ -7,6 +7,8 @@ import type { RunEvent } from "../../runner/src/protocol/index.ts";
 import { readRunEvents } from "../../runner/src/protocol/sse.ts";
 
 export interface RunOptions {
+  /** The snippet's language: TypeScript, or a shell script with the Kafka CLI. */
+  lang: "ts" | "sh";
   exercise?: string | undefined;
   /** The lesson the code belongs to: its runs reach the companion services it needs. */
   lesson?: string | undefined;
@@ -29,7 +31,7 @@ export async function streamRun(code: string, options: RunOptions): Promise<void
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
         code,
-        lang: "ts",
+        lang: options.lang,
         ...(options.exercise ? { exercise: options.exercise } : {}),
         ...(options.lesson ? { lesson: options.lesson } : {}),
       }),

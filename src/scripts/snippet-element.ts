@@ -18,6 +18,11 @@ class OffsetSnippet extends HTMLElement {
   private timer: ReturnType<typeof setInterval> | undefined;
   private output!: OutputPanel;
 
+  /** A `.sh` snippet is a shell script run with the Kafka CLI; every other one is TypeScript. */
+  private get snippetLang(): "ts" | "sh" {
+    return this.dataset.lang === "sh" ? "sh" : "ts";
+  }
+
   private get snippetId(): string {
     return this.dataset.snippetId ?? "";
   }
@@ -78,6 +83,7 @@ class OffsetSnippet extends HTMLElement {
     const { createEditor } = await import("./editor.ts");
     host.hidden = false;
     this.editor = await createEditor(host, this.code(), {
+      lang: this.snippetLang,
       label: `Code of ${this.dataset.file ?? "the snippet"}. Ctrl+Enter runs it; Escape leaves the editor.`,
       onChange: (value) => {
         saveEdit(this.snippetId, value, this.original);
@@ -134,6 +140,7 @@ class OffsetSnippet extends HTMLElement {
     this.dispatchEvent(new CustomEvent("offset:run-start", { bubbles: true }));
     try {
       await streamRun(code, {
+        lang: this.snippetLang,
         exercise: this.dataset.exercise,
         lesson: this.dataset.lesson,
         signal: this.controller.signal,

@@ -60,10 +60,14 @@ export const configSchema = z.object({
   RUNNER_ENGINE: z.enum(["auto", "sandbox", "docker", "process"]).default("auto"),
   /** Wall-clock limit for one run, in milliseconds. */
   RUN_TIMEOUT_MS: positiveInt.default(30_000),
+  /** Wall clock for one `sh` run, in milliseconds: each Kafka tool it starts is a JVM; never below RUN_TIMEOUT_MS. */
+  RUN_CLI_TIMEOUT_MS: positiveInt.default(60_000),
   /** Output limit for one run (stdout plus stderr), in bytes. */
   RUN_OUTPUT_LIMIT_BYTES: positiveInt.default(1024 * 1024),
   /** Memory limit for one run, in MiB. */
   RUN_MEMORY_MB: positiveInt.default(256),
+  /** Memory limit for one `sh` run (Kafka CLI tools are JVMs), in MiB; never below RUN_MEMORY_MB. */
+  RUN_CLI_MEMORY_MB: positiveInt.default(512),
   /** Process and thread limit for one run. */
   RUN_MAX_PROCESSES: positiveInt.default(64),
   /** Runs executing at once; 0 sizes the pool from cores and memory. */

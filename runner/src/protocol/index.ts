@@ -8,10 +8,10 @@ import { z } from "zod";
 export const MAX_CODE_BYTES = 64 * 1024;
 
 export const runRequestSchema = z.object({
-  /** TypeScript source of the snippet. */
-  code: z.string({ error: "`code` must be a string of TypeScript" }).min(1, "`code` is empty: write some TypeScript to run"),
-  /** Only TypeScript runs today; the field exists so other languages can join without a new endpoint. */
-  lang: z.literal("ts", { error: 'Unknown `lang`: only "ts" (TypeScript) is supported' }),
+  /** Source of the snippet, in `lang`. */
+  code: z.string({ error: "`code` must be a string holding the snippet's source" }).min(1, "`code` is empty: write some code to run"),
+  /** "ts": TypeScript with kafkajs and `lab`. "sh": a bash script with Kafka's command-line tools on PATH. */
+  lang: z.enum(["ts", "sh"], { error: 'Unknown `lang`: use "ts" (TypeScript) or "sh" (a shell script with the Kafka CLI)' }),
   /** Optional exercise to check after the code runs, as "<lesson>/<exercise>". */
   exercise: z.string().max(200).optional(),
   /**

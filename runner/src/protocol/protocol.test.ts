@@ -6,12 +6,18 @@ describe("run protocol", () => {
     expect(runRequestSchema.safeParse({ code: "console.log(1)", lang: "ts" }).success).toBe(true);
   });
 
+  it("accepts a shell run request", () => {
+    expect(runRequestSchema.safeParse({ code: 'kafka-topics.sh --bootstrap-server "$LAB_BOOTSTRAP" --list', lang: "sh" }).success).toBe(
+      true,
+    );
+  });
+
   it("explains what is wrong with a bad request", () => {
     const result = runRequestSchema.safeParse({ code: "", lang: "py" });
     expect(result.success).toBe(false);
     const messages = result.error!.issues.map((i) => i.message).join("\n");
     expect(messages).toMatch(/empty/);
-    expect(messages).toMatch(/only "ts"/);
+    expect(messages).toMatch(/use "ts" \(TypeScript\) or "sh"/);
   });
 
   it("validates events and ignores unknown ones", () => {

@@ -36,6 +36,13 @@ export interface RunManagerOptions {
   /** True when lesson `lesson`'s runs (and checks) may start Java (its frontmatter's `needs.java`). */
   lessonJava?(lesson: string): boolean;
   /**
+   * Readies Kafka's command-line tools for an `sh` run (the first one on a machine fetches their jars, with progress
+   * lines). Without it, `sh` runs start without them and say so.
+   */
+  kafkaCli?(progress: (text: string) => void): Promise<void>;
+  /** Memory (MiB) and wall clock (ms) for an `sh` run: each Kafka tool it starts is a JVM (RUN_CLI_*). */
+  cliLimits?: { memoryMb: number; timeoutMs: number };
+  /**
    * Carries out a lab's request to stop or start a broker (lab.stopBroker), for a run of `lesson`; resolves with a
    * line for the run's output, rejects with a ServiceError that says why it is refused.
    */
@@ -166,7 +173,20 @@ export class RunManager {
         return;
       }
       context = newContext(lesson);
-      const result = await this.runCode(request.code, session, events, signal, false, prepared, context);
+      if (request.lang === "sh" && this.options.kafkaCli) {
+        try {
+          await this.options.kafkaCli((text) => events.push({ event: "service", data: { text } }));
+        } catch (error) {
+          console.error("[runner] preparing the Kafka CLI failed:", (error as Error).message);
+          events.push({
+            event: "stderr",
+            data: { text: `The Kafka command-line tools could not be prepared: ${(error as Error).message}\n` },
+          });
+          events.push({ event: "end", data: { exitCode: null, reason: "error", durationMs: Math.round(performance.now() - startedAt) } });
+          return;
+        }
+      }
+      const result = await this.runCode(request.code, session, events, signal, false, prepared, context, request.lang);
       if (request.exercise && result.reason === "ok") await this.check(request.exercise, session, events, signal, prepared, context);
       events.push({
         event: "end",
@@ -188,8 +208,10 @@ export class RunManager {
     quiet = false,
     prepared?: PreparedServices,
     context: RunContext = newContext(undefined),
+    lang: RunRequest["lang"] = "ts",
   ): Promise<ExecResult & { stdout: string }> {
-    const transpiled = await transpile(source);
+    const transpiled = await transpile(source, lang);
+    const shell = lang === "sh";
     if (!transpiled.ok) {
       events.push({ event: "stderr", data: { text: `${transpiled.message}\n` } });
       return { exitCode: null, reason: "error", durationMs: 0, stdout: "" };
@@ -220,8 +242,9 @@ export class RunManager {
         ...prepared?.env,
       },
       ...(prepared ? { services: prepared.services } : {}),
-      ...(context.lesson && this.options.lessonJava?.(context.lesson) ? { java: true } : {}),
-      limits: this.options.limits,
+      ...(shell || (context.lesson && this.options.lessonJava?.(context.lesson)) ? { java: true } : {}),
+      ...(shell ? { cli: true } : {}),
+      limits: shell ? this.cliLimits() : this.options.limits,
       signal,
       onStdout: (text) => (quiet ? (stdout += text) : events.push({ event: "stdout", data: { text } })),
       onStderr: (text) => (quiet ? (stdout += text) : events.push({ event: "stderr", data: { text } })),
@@ -232,6 +255,16 @@ export class RunManager {
     });
     await Promise.allSettled(context.pending.splice(0));
     return { ...result, stdout };
+  }
+
+  /** An `sh` run's limits: the usual ones, with the memory and time of RUN_CLI_* where those are larger. */
+  private cliLimits(): RunLimits {
+    const { limits, cliLimits } = this.options;
+    return {
+      ...limits,
+      memoryMb: Math.max(limits.memoryMb, cliLimits?.memoryMb ?? 0),
+      timeoutMs: Math.max(limits.timeoutMs, cliLimits?.timeoutMs ?? 0),
+    };
   }
 
   /** Runs an exercise's check in the same session; its exit code decides, its output explains. */

@@ -17,4 +17,14 @@ describe("transpile", () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toMatch(/snippet\.ts:1:\d+/);
   });
+
+  it("hands a shell script to bash through lab, byte for byte", async () => {
+    const script = 'set -x\necho "$LAB_BOOTSTRAP" `date` \\\n  && printf \'%s\\n\' "</script>"\n';
+    const result = await transpile(script, "sh");
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.code).toMatch(/^import \{ runShell \} from "lab";/);
+    const literal = /runShell\((.*)\);/s.exec(result.code)?.[1];
+    expect(JSON.parse(literal!)).toBe(script);
+  });
 });

@@ -3,8 +3,12 @@ import * as esbuild from "esbuild";
 
 export type TranspileResult = { ok: true; code: string } | { ok: false; message: string };
 
-/** Transpiles a snippet; a syntax error is returned as a learner-readable message, not thrown. */
-export async function transpile(source: string): Promise<TranspileResult> {
+/**
+ * Turns a snippet into the module a run executes; a syntax error is returned as a learner-readable message, not
+ * thrown. A shell snippet becomes a module that hands the script to bash (lab/shell.ts); bash reports its own errors.
+ */
+export async function transpile(source: string, lang: "ts" | "sh" = "ts"): Promise<TranspileResult> {
+  if (lang === "sh") return { ok: true, code: `import { runShell } from "lab";\nawait runShell(${JSON.stringify(source)});\n` };
   try {
     const result = await esbuild.transform(source, {
       loader: "ts",

@@ -15,11 +15,13 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { KafkaCli } from "../cluster/local/kafka-cli.ts";
 import { labJavaClasspath, type LabJava } from "../cluster/local/lab-tools.ts";
 import type { LearnerEndpoint, ServiceName } from "../services/types.ts";
 import { ZooKeeperReadOnlyGate } from "../services/zookeeper-gate.ts";
 import { BrokerBridge, parseBroker, type Gate } from "./broker-bridge.ts";
 import { CgroupParent, type Controller } from "./cgroup.ts";
+import { SANDBOX_CLI_ARCHIVE, cliArchive } from "./cli-archive.ts";
 import { requestLine } from "./run-request.ts";
 import type { Runtime } from "./runtime.ts";
 import { SandboxProcess, type JavaMounts, type Layout, type Recipe } from "./sandbox-process.ts";
@@ -40,11 +42,17 @@ export interface SandboxEngineOptions {
   cgroups?: boolean;
   /** Java for runs that need it (ExecSpec.java), readied on the first such run; without it they get none. */
   labJava?: (() => Promise<LabJava>) | undefined;
+  /** Kafka's command-line tools for `sh` runs (ExecSpec.cli), readied on the first such run. */
+  kafkaCli?: (() => Promise<KafkaCli>) | undefined;
 }
 
 /** Where a run that may start Java finds the Kafka client jars and the lab's Java tools. */
 export const SANDBOX_KAFKA_LIBS = "/opt/kafka/libs";
 export const SANDBOX_LAB_CLASSES = "/opt/offset-lab/classes";
+/** Where an `sh` run finds Kafka's command-line tools: the scripts (on its PATH), their jars and logging setup. */
+export const SANDBOX_KAFKA_BIN = "/opt/kafka/bin";
+export const SANDBOX_KAFKA_CLI_LIBS = "/opt/kafka/cli-libs";
+export const SANDBOX_KAFKA_CONFIG = "/opt/kafka/config";
 
 export class SandboxEngine implements Engine {
   readonly name = "sandbox" as const;
@@ -63,12 +71,15 @@ export class SandboxEngine implements Engine {
   private readonly running = new Set<SandboxProcess>();
   private readonly labJava: (() => Promise<LabJava>) | undefined;
   private javaReady: Promise<JavaMounts> | undefined;
+  private readonly kafkaCli: (() => Promise<KafkaCli>) | undefined;
+  private cliReady: Promise<JavaMounts> | undefined;
 
   private constructor(layout: Layout, folder: string, options: SandboxEngineOptions) {
     this.layout = layout;
     this.folder = folder;
     this.limits = options.limits;
     this.labJava = options.labJava;
+    this.kafkaCli = options.kafkaCli;
     this.cgroups = layout.cgroups !== undefined;
     this.limitsNote = limitsNote(layout);
     this.bridge = new BrokerBridge(layout.bridge);
@@ -86,7 +97,7 @@ export class SandboxEngine implements Engine {
     const staged = path.join(folder, "runtime");
     fs.cpSync(runtime.root, staged, { recursive: true, dereference: true });
     const hosts = path.join(folder, "hosts");
-    fs.writeFileSync(hosts, "127.0.0.1 localhost\n::1 localhost\n", { mode: 0o644 });
+    fs.writeFileSync(hosts, "127.0.0.1 localhost sandbox\n::1 localhost\n", { mode: 0o644 });
     const { node, nodeDir, nodeMount } = sandboxNode(fs.realpathSync(process.execPath), folder, dropRoot);
     const cgroups =
       options.cgroups === false ? undefined : CgroupParent.create(`offset-${process.pid}-${path.basename(folder).split("-").pop()}`);
@@ -148,13 +159,23 @@ export class SandboxEngine implements Engine {
     const startedAt = performance.now();
     await this.bridgeReady;
     let java: JavaMounts | undefined;
-    if (spec.java) {
+    if (spec.java || spec.cli) {
       try {
         java = await this.javaMounts();
       } catch (error) {
         const reason = `this runner cannot give its runs Java: ${(error as Error).message}`;
         console.error(`[runner] ${reason}`);
         spec = { ...spec, env: { ...spec.env, LAB_JAVA_UNAVAILABLE: reason } };
+      }
+    }
+    if (spec.cli && java) {
+      try {
+        const cli = await this.cliMounts();
+        java = { binds: [...java.binds, ...cli.binds], env: { ...java.env, ...cli.env } };
+      } catch (error) {
+        const reason = `this runner cannot give its runs the Kafka CLI: ${(error as Error).message}`;
+        console.error(`[runner] ${reason}`);
+        spec = { ...spec, env: { ...spec.env, LAB_KAFKA_CLI_UNAVAILABLE: reason } };
       }
     }
     const recipe = this.recipe(spec.env.LAB_BROKERS ?? "", spec.limits, spec.services ?? [], java);
@@ -190,6 +211,11 @@ export class SandboxEngine implements Engine {
     }
   }
 
+  /** Stages the Kafka CLI (and makes its class-data archive if the cache has none) ahead of the first `sh` run. */
+  async prepareCli(): Promise<void> {
+    await this.cliMounts();
+  }
+
   /** Sandboxes waiting in the warm pool. */
   get warm(): number {
     return this.pool.ready;
@@ -211,6 +237,31 @@ export class SandboxEngine implements Engine {
     this.javaReady ??= (async () => stageJava(await labJava(), path.join(this.folder, "java"), this.layout.dropRoot))();
     this.javaReady.catch(() => (this.javaReady = undefined));
     return this.javaReady;
+  }
+
+  /** Kafka's command-line tools for `sh` runs: staged once per engine, like Java. */
+  private cliMounts(): Promise<JavaMounts> {
+    if (!this.kafkaCli) return Promise.reject(new Error("it was started without them"));
+    const kafkaCli = this.kafkaCli;
+    this.cliReady ??= (async () => {
+      const [cli, java] = await Promise.all([kafkaCli(), this.javaMounts()]);
+      const folder = path.join(this.folder, "kafka-cli");
+      const mounts = stageKafkaCli(cli, folder);
+      const archive = await cliArchive({
+        layout: this.layout,
+        cli,
+        mounts: { binds: [...java.binds, ...mounts.binds], env: { ...java.env, ...mounts.env } },
+        java: java.env.LAB_JAVA!,
+        folder: this.folder,
+        limits: { ...this.limits, memoryMb: Math.max(this.limits.memoryMb, 512) },
+      });
+      if (!archive) return mounts;
+      const shared = path.join(folder, "kafka-cli.jsa");
+      shareFile(archive, shared);
+      return { binds: [...mounts.binds, [shared, SANDBOX_CLI_ARCHIVE]], env: { ...mounts.env, KAFKA_CLI_CDS: SANDBOX_CLI_ARCHIVE } };
+    })();
+    this.cliReady.catch(() => (this.cliReady = undefined));
+    return this.cliReady;
   }
 
   private recipe(brokers: string, limits: RunLimits, services: readonly ServiceName[] = [], java?: JavaMounts): Recipe {
@@ -313,6 +364,32 @@ export function stageJava(java: LabJava, folder: string, dropRoot: boolean): Jav
   return { binds, env: { LAB_JAVA: java.java, LAB_JAVA_CLASSPATH: labJavaClasspath(java, SANDBOX_KAFKA_LIBS, SANDBOX_LAB_CLASSES) } };
 }
 
+/**
+ * What an `sh` run needs besides Java: the tools' jars (linked, or copied, into the engine's world-readable folder),
+ * their scripts and logging setup, all read-only.
+ */
+export function stageKafkaCli(cli: KafkaCli, folder: string): JavaMounts {
+  const libs = path.join(folder, "libs");
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.mkdirSync(libs, { recursive: true });
+  fs.chmodSync(folder, 0o755);
+  fs.chmodSync(libs, 0o755);
+  for (const jar of fs.readdirSync(cli.libs).filter((name) => name.endsWith(".jar")))
+    shareFile(path.join(cli.libs, jar), path.join(libs, jar));
+  const bin = path.join(folder, "bin");
+  const config = path.join(folder, "config");
+  copyReadable(cli.bin, bin, 0o755);
+  copyReadable(cli.config, config);
+  return {
+    binds: [
+      [libs, SANDBOX_KAFKA_CLI_LIBS],
+      [bin, SANDBOX_KAFKA_BIN],
+      [config, SANDBOX_KAFKA_CONFIG],
+    ],
+    env: { LAB_KAFKA_BIN: SANDBOX_KAFKA_BIN, LAB_KAFKA_CLI_LIBS: SANDBOX_KAFKA_CLI_LIBS, LAB_KAFKA_CLI_CONFIG: SANDBOX_KAFKA_CONFIG },
+  };
+}
+
 /** A hard link when the file is readable by all (no copy of the bytes), otherwise a world-readable copy. */
 function shareFile(source: string, target: string): void {
   try {
@@ -322,19 +399,22 @@ function shareFile(source: string, target: string): void {
     fs.rmSync(target, { force: true });
     fs.copyFileSync(source, target);
     fs.chmodSync(target, 0o644);
+    // The JVM checks a class-data archive's jars by size and modification time: a copy keeps the original's.
+    const { atime, mtime } = fs.statSync(source);
+    fs.utimesSync(target, atime, mtime);
   }
 }
 
-/** Copies a folder tree with every folder and file readable by all. */
-function copyReadable(source: string, target: string): void {
+/** Copies a folder tree with every folder and file readable by all (files get `mode`). */
+function copyReadable(source: string, target: string, mode = 0o644): void {
   fs.mkdirSync(target, { recursive: true });
   for (const entry of fs.readdirSync(source, { withFileTypes: true })) {
     const from = path.join(source, entry.name);
     const to = path.join(target, entry.name);
-    if (entry.isDirectory()) copyReadable(from, to);
+    if (entry.isDirectory()) copyReadable(from, to, mode);
     else if (entry.isFile()) {
       fs.copyFileSync(from, to);
-      fs.chmodSync(to, 0o644);
+      fs.chmodSync(to, mode);
     }
   }
   fs.chmodSync(target, 0o755);

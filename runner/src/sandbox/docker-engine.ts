@@ -32,6 +32,8 @@ const RUN_USER = "1000:1000";
 const MiB = 1024 * 1024;
 const DOCKER_NO_JAVA =
   "the Docker engine's run image has no Java (start the runner with RUNNER_ENGINE=sandbox to run Java share consumers)";
+const DOCKER_NO_CLI =
+  "the Docker engine's run image has no Java and no Kafka CLI (start the runner with RUNNER_ENGINE=sandbox to run shell snippets)";
 
 export interface DockerEngineOptions {
   docker?: Docker;
@@ -134,6 +136,7 @@ export class DockerEngine implements Engine {
     if (spec.signal.aborted) return { exitCode: null, reason: "cancelled", durationMs: 0 };
     // The run image has no Java: a lab that starts Java (lesson 18's share consumers) stops with this reason.
     if (spec.java) spec = { ...spec, env: { ...spec.env, LAB_JAVA_UNAVAILABLE: DOCKER_NO_JAVA } };
+    if (spec.cli) spec = { ...spec, env: { ...spec.env, LAB_KAFKA_CLI_UNAVAILABLE: DOCKER_NO_CLI } };
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer(this.createOptions(spec));

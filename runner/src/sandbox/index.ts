@@ -3,6 +3,7 @@
  * refuses rather than fall back to running learner code unisolated: `process` has to be asked for by name.
  */
 import type { Progress } from "../cluster/index.ts";
+import type { KafkaCli } from "../cluster/local/kafka-cli.ts";
 import { labJavaOnce, type LabJava } from "../cluster/local/lab-tools.ts";
 import type { Config } from "../config/index.ts";
 import { SandboxEngine } from "./bwrap-engine.ts";
@@ -18,6 +19,8 @@ export interface CreateEngineOptions {
   brokers?: readonly string[];
   /** Sandboxes that can exist at once (concurrent runs + warm pool); sizes the process limit without cgroups. */
   slots?: number;
+  /** Kafka's command-line tools for `sh` runs (kafkaCliOnce); without it they run without them and say so. */
+  kafkaCli?: () => Promise<KafkaCli>;
 }
 
 export async function createEngine(config: Config, progress: Progress = () => {}, options: CreateEngineOptions = {}): Promise<Engine> {
@@ -28,7 +31,7 @@ export async function createEngine(config: Config, progress: Progress = () => {}
   switch (config.RUNNER_ENGINE) {
     case "process":
       progress("Engine: process (learner code is NOT sandboxed; use only on a trusted single-user machine)");
-      return new ProcessEngine(runtime, labJava);
+      return new ProcessEngine(runtime, labJava, options.kafkaCli);
     case "sandbox": {
       const engine = await startSandbox(runtime, config, options, labJava);
       progress(`Engine: sandbox (bubblewrap, ${engine.limitsNote})`);
@@ -88,6 +91,7 @@ async function startSandbox(
     limits: limitsFrom(config),
     slots: options.slots,
     labJava,
+    kafkaCli: options.kafkaCli,
   });
   try {
     await engine.probe();

@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import type { KafkaCli } from "../cluster/local/kafka-cli.ts";
 import { labJavaClasspath, type LabJava } from "../cluster/local/lab-tools.ts";
 import type { Runtime } from "./runtime.ts";
 import { baseEnv, nodeFlags, requestLine } from "./run-request.ts";
@@ -17,11 +18,16 @@ export class ProcessEngine implements Engine {
   readonly isolated = false;
   private readonly runtime: Runtime;
   private readonly labJava: (() => Promise<LabJava>) | undefined;
+  private readonly kafkaCli: (() => Promise<KafkaCli>) | undefined;
 
-  /** `labJava` readies Java for runs that need it (ExecSpec.java); they run it from the host's own paths. */
-  constructor(runtime: Runtime, labJava?: () => Promise<LabJava>) {
+  /**
+   * `labJava` readies Java for runs that need it (ExecSpec.java), `kafkaCli` the Kafka CLI for `sh` runs; they run
+   * both from the host's own paths.
+   */
+  constructor(runtime: Runtime, labJava?: () => Promise<LabJava>, kafkaCli?: () => Promise<KafkaCli>) {
     this.runtime = runtime;
     this.labJava = labJava;
+    this.kafkaCli = kafkaCli;
   }
 
   brokersFor(hostBrokers: readonly string[]): string[] {
@@ -38,7 +44,8 @@ export class ProcessEngine implements Engine {
 
   async exec(spec: ExecSpec): Promise<ExecResult> {
     const startedAt = performance.now();
-    if (spec.java) spec = { ...spec, env: { ...spec.env, ...(await this.javaEnv()) } };
+    if (spec.java || spec.cli) spec = { ...spec, env: { ...spec.env, ...(await this.javaEnv()) } };
+    if (spec.cli) spec = { ...spec, env: { ...spec.env, ...(await this.cliEnv()) } };
     const runsDir = path.join(this.runtime.root, "runs");
     fs.mkdirSync(runsDir, { recursive: true });
     // Inside the runtime folder, so `import "lab"` resolves to runtime/node_modules by walking up.
@@ -65,6 +72,18 @@ export class ProcessEngine implements Engine {
   }
 
   async close(): Promise<void> {}
+
+  private async cliEnv(): Promise<Record<string, string>> {
+    try {
+      if (!this.kafkaCli) throw new Error("it was started without them");
+      const cli = await this.kafkaCli();
+      return { LAB_KAFKA_BIN: cli.bin, LAB_KAFKA_CLI_LIBS: cli.libs, LAB_KAFKA_CLI_CONFIG: cli.config };
+    } catch (error) {
+      const reason = `this runner cannot give its runs the Kafka CLI: ${(error as Error).message}`;
+      console.error(`[runner] ${reason}`);
+      return { LAB_KAFKA_CLI_UNAVAILABLE: reason };
+    }
+  }
 
   private async javaEnv(): Promise<Record<string, string>> {
     try {

@@ -53,6 +53,8 @@ export interface Recipe {
   services: { name: string; ports: number[] }[];
   /** Java for a run whose lesson needs it; other sandboxes have none of these folders. */
   java?: JavaMounts | undefined;
+  /** Host folders mounted writable, as [host path, path inside]: only the engine's own preparation runs have any. */
+  writable?: [string, string][] | undefined;
   limits: Pick<RunLimits, "memoryMb" | "maxProcesses">;
 }
 
@@ -70,6 +72,7 @@ export function recipeKey(recipe: Recipe): string {
     recipe.ports,
     recipe.services,
     recipe.java ?? null,
+    recipe.writable ?? null,
     recipe.limits.memoryMb,
     recipe.limits.maxProcesses,
   ]);
@@ -178,6 +181,7 @@ function bwrapArgs(layout: Layout, recipe: Recipe): string[] {
     layout.hosts,
     "/etc/hosts",
     ...(recipe.java?.binds.flatMap(([host, inside]) => ["--ro-bind", host, inside]) ?? []),
+    ...(recipe.writable?.flatMap(([host, inside]) => ["--bind", host, inside]) ?? []),
     "--proc",
     "/proc",
     "--dev",

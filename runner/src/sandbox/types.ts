@@ -33,6 +33,12 @@ export interface ExecSpec {
    * Other runs have no Java on their class path and no way to the tools.
    */
   java?: boolean;
+  /**
+   * The run is an `sh` snippet: besides Java (as for `java`), the engine gives it Kafka's command-line tools and sets
+   * LAB_KAFKA_BIN (the scripts' folder), LAB_KAFKA_CLI_LIBS and LAB_KAFKA_CLI_CONFIG. An engine that cannot sets
+   * LAB_KAFKA_CLI_UNAVAILABLE to the reason instead.
+   */
+  cli?: boolean;
   /** Aborting kills the run; it then ends with reason "cancelled". */
   signal: AbortSignal;
   onStdout(text: string): void;
@@ -59,6 +65,8 @@ export interface Engine {
    */
   serviceAddresses(service: ServiceName, endpoints: readonly LearnerEndpoint[]): Promise<(hostAddress: string) => string>;
   exec(spec: ExecSpec): Promise<ExecResult>;
+  /** Readies what `sh` runs need ahead of the first one (engines that have something to prepare). */
+  prepareCli?(): Promise<void>;
   /** Releases warm processes and temp folders. */
   close(): Promise<void>;
 }
