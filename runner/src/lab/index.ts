@@ -9,7 +9,7 @@ import { clientConfig } from "./client-config.ts";
 import { sendRaw } from "./raw-request.ts";
 
 export type { Quorum, QuorumReplica } from "./quorum.ts";
-export { amqpUrl, zkKafka, zkKafkaConfig, zookeeperConnect } from "./services.ts";
+export { amqpUrl, connectWorker, zkKafka, zkKafkaConfig, zookeeperConnect, type ConnectAnswer, type ConnectWorker } from "./services.ts";
 export { runShell } from "./shell.ts";
 export { shareConsumers, type ShareAck, type ShareConsumersOptions, type ShareDelivery } from "./share-group.ts";
 import { Kafka, type KafkaConfig, type Producer, type ProducerConfig, type RecordMetadata, type ITopicConfig } from "kafkajs";

@@ -12,7 +12,7 @@ function required(name: string, service: string): string {
   const value = env[name];
   if (!value) {
     throw new Error(
-      `${service} is not open to this run. Only the lessons that use it reach it (lesson 12 for ZooKeeper-mode Kafka, lesson 18 for RabbitMQ): run this code from that lesson's page.`,
+      `${service} is not open to this run. Only the lessons that use it reach it (lesson 12 for ZooKeeper-mode Kafka, lesson 14 for Kafka Connect, lesson 18 for RabbitMQ): run this code from that lesson's page.`,
     );
   }
   return value;
@@ -40,4 +40,53 @@ export function zookeeperConnect(): string {
 /** The session's RabbitMQ URL (its own virtual host and login), for amqplib: `amqp.connect(amqpUrl())`. */
 export function amqpUrl(): string {
   return required("LAB_AMQP_URL", "RabbitMQ");
+}
+
+/** One answer of the Connect worker's REST API: the HTTP status and the parsed JSON body. */
+export interface ConnectAnswer<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/** The course's Kafka Connect worker (distributed mode, FileStream connectors), as this session reaches it. */
+export interface ConnectWorker {
+  /** The REST API's base URL for this session (through the runner, which keeps a session to its own connectors). */
+  url: string;
+  /** This session's folder for FileStream files, as this run sees it (write in.txt here, read the sink's file). */
+  files: string;
+  /** The same folder as the worker sees it: what a connector's `file` setting names. */
+  workerFiles: string;
+  /** Calls the REST API: `request("PUT", "connectors/x/config", {...})`. A path is relative to `url`. */
+  request<T = unknown>(method: string, path: string, body?: unknown): Promise<ConnectAnswer<T>>;
+}
+
+/**
+ * The session's Kafka Connect worker. Connector names, like topics, must carry the session's prefix: name them
+ * with `topic("file-source")` (the same prefix rule) and point them at files under `workerFiles`.
+ */
+export function connectWorker(): ConnectWorker {
+  const url = required("LAB_CONNECT_URL", "Kafka Connect");
+  const files = required("LAB_CONNECT_FILES", "Kafka Connect");
+  const workerFiles = required("LAB_CONNECT_WORKER_FILES", "Kafka Connect");
+  return {
+    url,
+    files,
+    workerFiles,
+    async request<T>(method: string, path: string, body?: unknown): Promise<ConnectAnswer<T>> {
+      const response = await fetch(new URL(path.replace(/^\//, ""), url), {
+        method,
+        headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(20_000),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // Not JSON: kept as text.
+      }
+      return { status: response.status, body: parsed as T };
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { QueueFullError } from "../errors.ts";
 import type { BrokerControlEvent, RunEvent, RunRequest } from "../protocol/index.ts";
 import { parseExerciseRunId } from "../protocol/lessons.ts";
 import type { Engine, ExecResult, RunLimits } from "../sandbox/types.ts";
-import { ServiceError, type ServiceName } from "../services/types.ts";
+import { ServiceError, type ServiceName, type SharedFolder } from "../services/types.ts";
 import { Channel } from "./channel.ts";
 import type { RunQueue, QueuedJob } from "./queue.ts";
 import { transpile } from "./transpile.ts";
@@ -53,6 +53,8 @@ export interface RunManagerOptions {
 export interface PreparedServices {
   services: ServiceName[];
   env: Record<string, string>;
+  /** Host folders the run shares with those services (read and write). */
+  folders?: SharedFolder[];
   /** Ends the run's hold on them (they may stop once idle). */
   release(): void;
 }
@@ -242,6 +244,7 @@ export class RunManager {
         ...prepared?.env,
       },
       ...(prepared ? { services: prepared.services } : {}),
+      ...(prepared?.folders?.length ? { folders: prepared.folders } : {}),
       ...(shell || (context.lesson && this.options.lessonJava?.(context.lesson)) ? { java: true } : {}),
       ...(shell ? { cli: true } : {}),
       limits: shell ? this.cliLimits() : this.options.limits,

@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import type { KafkaCli } from "../cluster/local/kafka-cli.ts";
 import { labJavaClasspath, type LabJava } from "../cluster/local/lab-tools.ts";
-import type { LearnerEndpoint, ServiceName } from "../services/types.ts";
+import type { LearnerEndpoint, ServiceName, SharedFolder } from "../services/types.ts";
 import { ZooKeeperReadOnlyGate } from "../services/zookeeper-gate.ts";
 import { BrokerBridge, parseBroker, type Gate } from "./broker-bridge.ts";
 import { CgroupParent, type Controller } from "./cgroup.ts";
@@ -155,6 +155,11 @@ export class SandboxEngine implements Engine {
     return (hostAddress) => `127.0.0.1:${parseBroker(hostAddress).port}`;
   }
 
+  /** A sandbox sees a shared folder where it is bound, read and write, for that run only. */
+  folderPath(folder: SharedFolder): string {
+    return folder.inside;
+  }
+
   async exec(spec: ExecSpec): Promise<ExecResult> {
     const startedAt = performance.now();
     await this.bridgeReady;
@@ -178,9 +183,12 @@ export class SandboxEngine implements Engine {
         spec = { ...spec, env: { ...spec.env, LAB_KAFKA_CLI_UNAVAILABLE: reason } };
       }
     }
-    const recipe = this.recipe(spec.env.LAB_BROKERS ?? "", spec.limits, spec.services ?? [], java);
+    const recipe = {
+      ...this.recipe(spec.env.LAB_BROKERS ?? "", spec.limits, spec.services ?? [], java),
+      ...(spec.folders?.length ? { writable: spec.folders.map((folder): [string, string] => [folder.host, folder.inside]) } : {}),
+    };
     // Warm sandboxes reach the brokers only; a run that needs a service or Java starts its own with them mounted.
-    const warm = recipe.services.length === 0 && !recipe.java ? this.pool.take(recipe) : undefined;
+    const warm = recipe.services.length === 0 && !recipe.java && !recipe.writable ? this.pool.take(recipe) : undefined;
     const sandbox = warm ?? new SandboxProcess(this.layout, recipe);
     this.running.add(sandbox);
     try {

@@ -16,7 +16,7 @@ import { LAB_NETWORK, labBrokersFor } from "../cluster/docker-nodes.ts";
 import { configSchema } from "../config/index.ts";
 import { insideAddresses, serviceNetwork, type ServiceDescriptor } from "../services/docker-specs.ts";
 import { servicePorts } from "../services/ports.ts";
-import type { LearnerEndpoint, ServiceName } from "../services/types.ts";
+import type { LearnerEndpoint, ServiceName, SharedFolder } from "../services/types.ts";
 import { baseEnv, nodeFlags, requestLine } from "./run-request.ts";
 import type { Runtime } from "./runtime.ts";
 import { superviseRun, type RunExit, type RunHandle } from "./supervise.ts";
@@ -130,6 +130,11 @@ export class DockerEngine implements Engine {
     }
   }
 
+  /** A container sees a shared folder where it is bind-mounted. */
+  folderPath(folder: SharedFolder): string {
+    return folder.inside;
+  }
+
   async exec(spec: ExecSpec): Promise<ExecResult> {
     const startedAt = performance.now();
     const durationMs = () => Math.round(performance.now() - startedAt);
@@ -200,9 +205,12 @@ export class DockerEngine implements Engine {
         NanoCpus: Math.round((this.options.cpus ?? 1) * 1e9),
         Ulimits: [{ Name: "nofile", Soft: 1024, Hard: 1024 }],
         Tmpfs: { "/tmp": "rw,noexec,nosuid,nodev,size=64m", [WORK_DIR]: "rw,noexec,nosuid,nodev,size=16m,mode=1777" },
-        Binds: runtime
-          ? [`${runtime.nodeModules}:${RUNTIME_DIR}/node_modules:ro`, `${runtime.bootstrap}:${RUNTIME_DIR}/bootstrap.mjs:ro`]
-          : [],
+        Binds: [
+          ...(runtime
+            ? [`${runtime.nodeModules}:${RUNTIME_DIR}/node_modules:ro`, `${runtime.bootstrap}:${RUNTIME_DIR}/bootstrap.mjs:ro`]
+            : []),
+          ...(spec.folders ?? []).map((folder) => `${folder.host}:${folder.inside}:rw`),
+        ],
         // The output already streams to the learner; a log file per run would only fill the host's disk.
         LogConfig: { Type: "none", Config: {} },
         AutoRemove: false,

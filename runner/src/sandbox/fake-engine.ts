@@ -2,7 +2,7 @@
  * An Engine for unit tests of code above the engines (run manager, routes): no process, no sandbox. Each run is
  * handed to a script that writes output and decides how it ends; the defaults echo the code and end "ok".
  */
-import type { LearnerEndpoint, ServiceName } from "../services/types.ts";
+import type { LearnerEndpoint, ServiceName, SharedFolder } from "../services/types.ts";
 import type { Engine, ExecResult, ExecSpec } from "./types.ts";
 
 /** What a fake run does; resolve with how it ended (durationMs is filled in). */
@@ -27,6 +27,11 @@ export class FakeEngine implements Engine {
   /** Runs see a service's host addresses unchanged. */
   serviceAddresses(_service: ServiceName, _endpoints: readonly LearnerEndpoint[]): Promise<(hostAddress: string) => string> {
     return Promise.resolve((hostAddress) => hostAddress);
+  }
+
+  /** Runs see shared folders where they would be mounted. */
+  folderPath(folder: SharedFolder): string {
+    return folder.inside;
   }
 
   async exec(spec: ExecSpec): Promise<ExecResult> {

@@ -10,7 +10,7 @@ import { labJavaClasspath, type LabJava } from "../cluster/local/lab-tools.ts";
 import type { Runtime } from "./runtime.ts";
 import { baseEnv, nodeFlags, requestLine } from "./run-request.ts";
 import { supervise } from "./supervise.ts";
-import type { LearnerEndpoint, ServiceName } from "../services/types.ts";
+import type { LearnerEndpoint, ServiceName, SharedFolder } from "../services/types.ts";
 import type { Engine, ExecResult, ExecSpec } from "./types.ts";
 
 export class ProcessEngine implements Engine {
@@ -40,6 +40,11 @@ export class ProcessEngine implements Engine {
    */
   serviceAddresses(_service: ServiceName, _endpoints: readonly LearnerEndpoint[]): Promise<(hostAddress: string) => string> {
     return Promise.resolve((hostAddress) => hostAddress);
+  }
+
+  /** A host process sees host paths; there is nothing to mount. */
+  folderPath(folder: SharedFolder): string {
+    return folder.host;
   }
 
   async exec(spec: ExecSpec): Promise<ExecResult> {

@@ -1,6 +1,6 @@
 /** The execution-engine contract: how one transpiled snippet runs, whatever isolates it. */
 import type { EndReason, KafkaEvent } from "../protocol/index.ts";
-import type { LearnerEndpoint, ServiceName } from "../services/types.ts";
+import type { LearnerEndpoint, ServiceName, SharedFolder } from "../services/types.ts";
 
 export type EngineName = "sandbox" | "docker" | "process" | "fake";
 
@@ -26,6 +26,8 @@ export interface ExecSpec {
    * `serviceAddresses` first. A run that names none reaches the brokers only.
    */
   services?: readonly ServiceName[];
+  /** Host folders the run shares with those services, read and write (see Engine.folderPath). */
+  folders?: readonly SharedFolder[];
   /**
    * The run may start Java (its lesson declares `needs.java`): the engine gives it a JDK, the Kafka client jars
    * and the lab's compiled Java tools (runner/kafka/lab), and sets LAB_JAVA (the launcher) and LAB_JAVA_CLASSPATH.
@@ -64,6 +66,8 @@ export interface Engine {
    * in `ExecSpec.services` only, and returns how a host address of the service reads inside those runs.
    */
   serviceAddresses(service: ServiceName, endpoints: readonly LearnerEndpoint[]): Promise<(hostAddress: string) => string>;
+  /** Where this engine's runs see a shared folder: mounted at `inside`, or at its host path by an engine that cannot mount. */
+  folderPath(folder: SharedFolder): string;
   exec(spec: ExecSpec): Promise<ExecResult>;
   /** Readies what `sh` runs need ahead of the first one (engines that have something to prepare). */
   prepareCli?(): Promise<void>;

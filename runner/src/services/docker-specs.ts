@@ -472,6 +472,8 @@ export function insideAddresses(ports: ServicePorts): Record<ServiceName, Servic
   return {
     "zk-kafka": zkKafkaDescriptor({ ports, classroom: false }).inside,
     rabbitmq: rabbitMqDescriptor({ ports, adminPassword: "unused" }).inside,
+    // Kafka Connect runs beside a local cluster only (its gate is in the runner): Docker runs have no way to it.
+    connect: {},
   };
 }
 

@@ -17,7 +17,8 @@ import { DockerZkKafka, dockerRabbitMq } from "./docker.ts";
 import { ManagementApi } from "./rabbitmq/admin.ts";
 import { ADMIN_USER, SESSION_LIMITS, adminPassword, amqpUrl, sessionLogin } from "./rabbitmq/config.ts";
 import { RabbitMqService } from "./rabbitmq/index.ts";
-import { SERVICE_USE, ServiceError, type Progress, type Service, type ServiceName } from "./types.ts";
+import { ConnectService } from "./connect/index.ts";
+import { SERVICE_USE, ServiceError, type Progress, type Service, type ServiceName, type SharedFolder } from "./types.ts";
 import { ZkKafkaService, zkSessionEnv } from "./zk-kafka/index.ts";
 
 export { ServiceManager } from "./manager.ts";
@@ -33,7 +34,7 @@ export function servicesDir(config: Pick<Config, "OFFSET_HOME" | "SERVICES_PORT"
  * The services for this course: local processes (jars from Maven Central, Debian packages) beside a local or an
  * external cluster, containers from compose/services/*.yml beside the Docker cluster.
  */
-export function createServices(config: Config, cluster: Pick<ClusterBackend, "learnerAccess" | "mode">): Service[] {
+export function createServices(config: Config, cluster: Pick<ClusterBackend, "learnerAccess" | "mode" | "bootstrap">): Service[] {
   const dir = servicesDir(config);
   const ports = servicePorts(config.SERVICES_PORT);
   const classroom = config.COURSE_MODE === "classroom";
@@ -52,6 +53,14 @@ export function createServices(config: Config, cluster: Pick<ClusterBackend, "le
       limits: config.limits,
     }),
     new RabbitMqService({ runDir: path.join(dir, "rabbitmq"), ports, classroom, secret: rabbitSecret }),
+    new ConnectService({
+      home: config.OFFSET_HOME,
+      runDir: path.join(dir, "connect"),
+      ports,
+      classroom,
+      bootstrap: () => [...cluster.bootstrap],
+      secret: rabbitSecret,
+    }),
   ];
 }
 
@@ -135,12 +144,14 @@ export function servicesForRuns(
     const release = await manager.acquire(names, progress);
     try {
       const env: Record<string, string> = {};
+      const folders: SharedFolder[] = [];
       for (const name of names) {
         const service = manager.service(name);
         const inside = await engine.serviceAddresses(name, service.endpoints());
-        Object.assign(env, await service.sessionEnv(labSession, inside));
+        Object.assign(env, await service.sessionEnv(labSession, inside, (folder) => engine.folderPath(folder)));
+        folders.push(...(service.sessionFolders?.(labSession) ?? []));
       }
-      return { services: names, env, release };
+      return { services: names, env, folders, release };
     } catch (error) {
       release();
       throw error;

@@ -14,6 +14,10 @@ export interface ServicePorts {
   rabbitDist: number;
   epmd: number;
   rabbitManagement: number;
+  /** Kafka Connect's REST listener (the runner's only: learners go through the gate). */
+  connectRest: number;
+  /** The runner's REST gate in front of it, which learners' runs reach (runner/src/services/connect/rest-gate.ts). */
+  connectGate: number;
 }
 
 export function servicePorts(base: number): ServicePorts {
@@ -26,11 +30,24 @@ export function servicePorts(base: number): ServicePorts {
     rabbitDist: base + 12,
     epmd: base + 13,
     rabbitManagement: base + 14,
+    connectRest: base + 20,
+    connectGate: base + 21,
   };
 }
 
 /** Every port of the layout, for the port preflight. */
 export function allServicePorts(base: number): number[] {
   const p = servicePorts(base);
-  return [p.zookeeper, ...p.zkBrokers, ...p.zkLearner, p.amqp, p.rabbitStream, p.rabbitDist, p.epmd, p.rabbitManagement];
+  return [
+    p.zookeeper,
+    ...p.zkBrokers,
+    ...p.zkLearner,
+    p.amqp,
+    p.rabbitStream,
+    p.rabbitDist,
+    p.epmd,
+    p.rabbitManagement,
+    p.connectRest,
+    p.connectGate,
+  ];
 }

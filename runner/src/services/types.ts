@@ -7,7 +7,7 @@ import type { Progress } from "../cluster/types.ts";
 export type { Progress } from "../cluster/types.ts";
 
 /** The services a lesson can name in `needs.services`. */
-export const SERVICE_NAMES = ["zk-kafka", "rabbitmq"] as const;
+export const SERVICE_NAMES = ["zk-kafka", "rabbitmq", "connect"] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export function isServiceName(name: string): name is ServiceName {
@@ -23,6 +23,7 @@ export const SERVICE_USE: Readonly<Record<ServiceName, RegExp>> = {
   "zk-kafka":
     /\b(zkKafka|zkKafkaConfig|zookeeperConnect|LAB_ZK_KAFKA_BROKERS|LAB_ZOOKEEPER)\b|["']node-zookeeper-client["']|\bstopBroker\(\s*["']zk-kafka["']/,
   rabbitmq: /\b(amqpUrl|LAB_AMQP_URL)\b|["']amqplib["']/,
+  connect: /\b(connectWorker|LAB_CONNECT_URL|LAB_CONNECT_FILES|LAB_CONNECT_WORKER_FILES)\b/,
 };
 
 /** One address a learner's run may connect to while its lesson needs the service. */
@@ -35,6 +36,15 @@ export interface LearnerEndpoint {
 
 /** Where the runs' addresses come from: the engine maps each host address to the one its runs use. */
 export type InsideAddress = (hostAddress: string) => string;
+
+/** A host folder a run shares with a service (read and write), and where the run should see it. */
+export interface SharedFolder {
+  host: string;
+  inside: string;
+}
+
+/** Where a run sees a shared folder: at `inside` where its engine mounts folders, at `host` where it cannot. */
+export type FolderPath = (folder: SharedFolder) => string;
 
 export interface Service {
   readonly name: ServiceName;
@@ -63,7 +73,9 @@ export interface Service {
    * own login and space on the service where it has them (classroom isolation). `labSession` is "" for a single
    * learner.
    */
-  sessionEnv(labSession: string, inside: InsideAddress): Promise<Record<string, string>>;
+  sessionEnv(labSession: string, inside: InsideAddress, folderPath?: FolderPath): Promise<Record<string, string>>;
+  /** Host folders a session's runs share with the service (Kafka Connect's files), mounted for those runs only. */
+  sessionFolders?(labSession: string): SharedFolder[];
   /** Removes a session's login and data (the idle-session janitor). */
   forgetSession?(labSession: string): Promise<void>;
 }

@@ -22,7 +22,7 @@ const probePorts = `
   import net from "node:net";
   import fs from "node:fs";
   console.log("mounted: " + (fs.existsSync("/run/offset-services") ? fs.readdirSync("/run/offset-services").join(",") : "none"));
-  for (const port of ${JSON.stringify([ports.zookeeper, ...ports.zkBrokers, ...ports.zkLearner, ports.amqp, ports.rabbitManagement, ports.rabbitStream, ports.rabbitDist, ports.epmd])}) {
+  for (const port of ${JSON.stringify([ports.zookeeper, ...ports.zkBrokers, ...ports.zkLearner, ports.amqp, ports.rabbitManagement, ports.rabbitStream, ports.rabbitDist, ports.epmd, ports.connectRest, ports.connectGate])}) {
     const open = await new Promise((resolve) => {
       const socket = net.connect(port, "127.0.0.1");
       socket.once("connect", () => { socket.destroy(); resolve(true); });
@@ -35,7 +35,7 @@ const probePorts = `
 describe("companion services", () => {
   it("are listed by /api/health, and opening a lesson starts what it needs", async () => {
     const health = healthSchema.parse(await (await fetch(`${base}/api/health`)).json());
-    expect(health.services.map((s) => s.name).sort()).toEqual(["rabbitmq", "zk-kafka"]);
+    expect(health.services.map((s) => s.name).sort()).toEqual(["connect", "rabbitmq", "zk-kafka"]);
     const warm = await fetch(`${base}/api/services/warm`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -161,7 +161,7 @@ describe("companion services", () => {
       expect(run.end?.reason, run.stderr).toBe("ok");
       expect(run.stdout).toContain("mounted: none");
       expect(run.stdout).not.toMatch(/ open$/m);
-      expect(run.stdout.match(/ refused$/gm)).toHaveLength(12);
+      expect(run.stdout.match(/ refused$/gm)).toHaveLength(14);
     }
   });
 
@@ -177,4 +177,31 @@ describe("companion services", () => {
     expect(idle.end?.reason, idle.stderr).toBe("ok");
     expect(idle.stdout).toContain("mounted: none");
   });
+
+  it(
+    "a lesson-14 run that uses Kafka Connect reaches the gate only, not the worker, with its own folder mounted",
+    async () => {
+      const uses = `
+        import { connectWorker } from "lab";
+        import fs from "node:fs";
+        const connect = connectWorker();
+        fs.writeFileSync(connect.files + "/probe.txt", "written by the run\\n");
+        console.log("same path: " + (connect.files === connect.workerFiles));
+        const mine = await connect.request("GET", "connectors");
+        console.log("gate: HTTP " + mine.status + " " + JSON.stringify(mine.body));
+        const other = await connect.request("GET", "connectors/s-000000000000.theirs/status");
+        console.log("other session's connector: HTTP " + other.status);
+      `;
+      const run = await collectRun(base, { lang: "ts", code: uses + probePorts, lesson: "kafka-connect" }, alice);
+      expect(run.end?.reason, run.stderr).toBe("ok");
+      expect(run.stdout).toContain("mounted: connect");
+      expect(run.stdout).toContain("same path: true");
+      expect(run.stdout).toContain("gate: HTTP 200 []");
+      expect(run.stdout).toContain("other session's connector: HTTP 403");
+      expect(run.stdout.match(/ open$/gm)).toEqual([` open`]);
+      expect(run.stdout).toContain(`${ports.connectGate} open`);
+      expect(run.stdout).toContain(`${ports.connectRest} refused`);
+    },
+    START_MS,
+  );
 });
