@@ -4,11 +4,11 @@
  * the warm pool); this file decides what a sandbox is.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import type { CgroupParent, RunCgroup } from "./cgroup.ts";
 import { baseEnv, nodeFlags } from "./run-request.ts";
 import type { RunLimits } from "./types.ts";
+import { rootLinkArgs, rootLinks } from "./usr-links.ts";
 
 /** The uid/gid inside the sandbox and, when the runner is root, outside too ("nobody"). */
 export const SANDBOX_ID = 65534;
@@ -162,7 +162,7 @@ function bwrapArgs(layout: Layout, recipe: Recipe): string[] {
     "--ro-bind",
     "/usr",
     "/usr",
-    ...usrLinks(),
+    ...rootLinkArgs(rootLinks()),
     ...(layout.nodeDir ? ["--ro-bind", layout.nodeDir, layout.nodeMount ?? layout.nodeDir] : []),
     "--ro-bind",
     layout.runtime,
@@ -212,21 +212,4 @@ function bwrapArgs(layout: Layout, recipe: Recipe): string[] {
     "/runtime/bootstrap.mjs",
     "/tmp",
   ];
-}
-
-/** Debian-style merged /usr: /bin, /lib, … are symlinks into /usr; elsewhere they are real folders. */
-function usrLinks(): string[] {
-  const args: string[] = [];
-  for (const name of ["bin", "sbin", "lib", "lib32", "lib64", "libx32"]) {
-    const host = `/${name}`;
-    let stat: fs.Stats;
-    try {
-      stat = fs.lstatSync(host);
-    } catch {
-      continue;
-    }
-    if (stat.isSymbolicLink()) args.push("--symlink", fs.readlinkSync(host), host);
-    else if (stat.isDirectory()) args.push("--ro-bind", host, host);
-  }
-  return args;
 }

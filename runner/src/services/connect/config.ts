@@ -4,6 +4,7 @@
  * so it is unit-tested without a JVM.
  */
 import path from "node:path";
+import { rootLinkArgs, type RootLink } from "../../sandbox/usr-links.ts";
 
 export const CONNECT_MAIN = "org.apache.kafka.connect.cli.ConnectDistributed";
 
@@ -164,7 +165,7 @@ export function jvmArgs(command: Omit<JvmCommand, "java">): string[] {
 export interface Jail {
   bwrap: string;
   /** /bin, /lib, … : symlinks into /usr (merged /usr) or real folders to bind. */
-  usrLinks: readonly { name: string; link?: string }[];
+  usrLinks: readonly RootLink[];
   /** The JDK's home, bound when it is not under /usr. */
   javaHome: string;
   /** Folders outside /usr the JDK links into (Debian's /etc/java-17-openjdk). */
@@ -199,7 +200,7 @@ export function jailArgs(jail: Jail, command: JvmCommand): string[] {
     "--ro-bind",
     "/usr",
     "/usr",
-    ...jail.usrLinks.flatMap(({ name, link }) => (link ? ["--symlink", link, `/${name}`] : ["--ro-bind", `/${name}`, `/${name}`])),
+    ...rootLinkArgs(jail.usrLinks),
     ...(underUsr ? [] : ["--ro-bind", jail.javaHome, jail.javaHome]),
     ...jail.javaLinks.flatMap((dir) => ["--ro-bind", dir, dir]),
     "--ro-bind",

@@ -14,6 +14,7 @@ import { terminateProcess } from "../../cluster/local/pid-files.ts";
 import { linkedFolders } from "../../cluster/local/lab-tools.ts";
 import { canConnect, waitFor } from "../../cluster/probe.ts";
 import { ClusterError } from "../../cluster/types.ts";
+import { rootLinks } from "../../sandbox/usr-links.ts";
 import { runnerSecret } from "../../session/secret.ts";
 import type { ServicePorts } from "../ports.ts";
 import { ManagedProcess, isOurProcess } from "../process.ts";
@@ -497,27 +498,12 @@ function jail(java: string, plugins: string): Jail {
   const javaHome = path.dirname(path.dirname(java));
   return {
     bwrap: BWRAP,
-    usrLinks: usrLinks(),
+    usrLinks: rootLinks(),
     javaHome,
     javaLinks: linkedFolders(javaHome),
     plugins,
     unprivileged: process.getuid?.() !== 0,
   };
-}
-
-/** Debian-style merged /usr: /bin, /lib, … are symlinks into /usr; elsewhere they are real folders. */
-function usrLinks(): { name: string; link?: string }[] {
-  const links: { name: string; link?: string }[] = [];
-  for (const name of ["bin", "sbin", "lib", "lib32", "lib64", "libx32"]) {
-    try {
-      const stat = fs.lstatSync(`/${name}`);
-      if (stat.isSymbolicLink()) links.push({ name, link: fs.readlinkSync(`/${name}`) });
-      else if (stat.isDirectory()) links.push({ name });
-    } catch {
-      // Not on this system.
-    }
-  }
-  return links;
 }
 
 /**
