@@ -61,7 +61,7 @@ export const configSchema = z.object({
   /** Wall-clock limit for one run, in milliseconds. */
   RUN_TIMEOUT_MS: positiveInt.default(30_000),
   /** Wall clock for one `sh` run, in milliseconds: each Kafka tool it starts is a JVM; never below RUN_TIMEOUT_MS. */
-  RUN_CLI_TIMEOUT_MS: positiveInt.default(60_000),
+  RUN_CLI_TIMEOUT_MS: positiveInt.default(90_000),
   /** Output limit for one run (stdout plus stderr), in bytes. */
   RUN_OUTPUT_LIMIT_BYTES: positiveInt.default(1024 * 1024),
   /** Memory limit for one run, in MiB. */
