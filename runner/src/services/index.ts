@@ -59,7 +59,6 @@ export function createServices(config: Config, cluster: Pick<ClusterBackend, "le
       ports,
       classroom,
       bootstrap: () => [...cluster.bootstrap],
-      secret: rabbitSecret,
     }),
   ];
 }

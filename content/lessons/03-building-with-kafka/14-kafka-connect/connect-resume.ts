@@ -33,20 +33,21 @@ async function values(count: number): Promise<string[]> {
 interface Offsets {
   offsets: { partition: { filename: string }; offset: { position: number } }[];
 }
-/** GET /connectors/<name>/offsets (KIP-875): the source offsets the worker has stored for the connector. */
+/**
+ * GET /connectors/<name>/offsets (KIP-875): the source offset the worker has stored for the connector. The worker
+ * stores it every second, so this waits (up to 10 s) until it has caught up with the end of the file.
+ */
 async function storedPosition(): Promise<number | undefined> {
-  for (let waited = 0; waited < 10_000; waited += 500) {
+  let position: number | undefined;
+  for (let waited = 0; waited < 10_000 && position !== fs.statSync(file).size; waited += 500) {
+    if (waited > 0) await sleep(500);
     const answer = await connect.request<Offsets>("GET", `${url}/offsets`);
-    const position = answer.body.offsets?.[0]?.offset.position;
-    if (position !== undefined) return position;
-    await sleep(500);
+    position = answer.body.offsets?.[0]?.offset.position;
   }
-  return undefined;
+  return position;
 }
 
 console.log(`first run: ${(await values(3)).join(", ")}`);
-// The worker flushes source offsets every second (offset.flush.interval.ms); give it that second.
-await sleep(1500);
 console.log(`stored source offset: position ${await storedPosition()} of ${fs.statSync(file).size} bytes`);
 
 const stopped = await connect.request("PUT", `${url}/stop`);
@@ -60,7 +61,6 @@ const all = await values(5);
 console.log(`after resume: ${all.join(", ")}`);
 const twice = all.filter((value, i) => all.indexOf(value) !== i);
 console.log(twice.length ? `read twice: ${twice.join(", ")}` : "no line was read twice");
-await sleep(1500);
 console.log(`stored source offset: position ${await storedPosition()} of ${fs.statSync(file).size} bytes`);
 
 await connect.request("DELETE", url);

@@ -71,7 +71,8 @@ export function labJavaOnce(home: string): () => Promise<LabJava> {
   };
 }
 
-function onPath(command: string): string {
+/** The first executable `command` on PATH; throws when there is none. */
+export function onPath(command: string): string {
   for (const dir of (process.env.PATH ?? "/usr/bin:/bin").split(":").filter(Boolean)) {
     const file = path.join(dir, command);
     try {

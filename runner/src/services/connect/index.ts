@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { requireJava } from "../../cluster/local/jars.ts";
 import { terminateProcess } from "../../cluster/local/pid-files.ts";
-import { linkedFolders } from "../../cluster/local/lab-tools.ts";
+import { linkedFolders, onPath } from "../../cluster/local/lab-tools.ts";
 import { canConnect, waitFor } from "../../cluster/probe.ts";
 import { ClusterError } from "../../cluster/types.ts";
 import { rootLinks } from "../../sandbox/usr-links.ts";
@@ -205,7 +205,8 @@ export class ConnectService implements Service {
   private buildProcess(): ManagedProcess {
     const libs = this.jars?.libs ?? "";
     const plugins = this.jars?.plugins ?? "";
-    const java = javaBinary();
+    // requireJava (ensureInstalled) has found it; inside the jail the PATH is not searched.
+    const java = fs.realpathSync(onPath("java"));
     const command = { java, libs, files: this.files };
     const args = this.confine ? jailArgs(jail(java, plugins), command) : [java, ...jvmArgs(command)];
     return new ManagedProcess(this.options.runDir, {
@@ -478,20 +479,6 @@ export function reachableByAll(dir: string): boolean {
     }
     if (current === path.dirname(current)) return true;
   }
-}
-
-/** The real path of the java on PATH (inside the jail the PATH is not searched). */
-function javaBinary(): string {
-  for (const dir of (process.env.PATH ?? "/usr/bin:/bin").split(":").filter(Boolean)) {
-    const file = path.join(dir, "java");
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return fs.realpathSync(file);
-    } catch {
-      // Not in this folder.
-    }
-  }
-  return "java";
 }
 
 function jail(java: string, plugins: string): Jail {
