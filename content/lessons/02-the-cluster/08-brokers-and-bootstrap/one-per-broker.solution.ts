@@ -26,6 +26,8 @@ for (let attempt = 0; ; attempt++) {
     await admin.createTopics({ topics: [{ topic: name, replicaAssignment }], waitForLeaders: true });
     break;
   } catch (error) {
+    // Created, but the broker asked for its leaders had not replayed it yet: the topic is there.
+    if ((error as { type?: string }).type === "UNKNOWN_TOPIC_OR_PARTITION") break;
     if (attempt >= 20 || !String(error).includes("already exists")) throw error;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
