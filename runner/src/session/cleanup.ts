@@ -3,7 +3,28 @@
  * classroom mode, for sessions idle longer than SESSION_IDLE_MINUTES.
  */
 import "../cluster/tolerant-metadata.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Kafka, logLevel } from "kafkajs";
+
+/** How long a purge rides out a broker that is busy (a group coordinator still loading after a broker restart). */
+const RETRIABLE_FOR_MS = 20_000;
+
+/**
+ * Runs `work` again while it fails with an error Kafka marks retriable. ListGroups asks every broker, and one
+ * whose coordinator partitions are still loading (a lesson just restarted it) answers GROUP_LOAD_IN_PROGRESS
+ * for all of them; kafkajs passes that on without retrying.
+ */
+async function retrying<T>(work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + RETRIABLE_FOR_MS;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+      await sleep(250);
+    }
+  }
+}
 
 export class SessionJanitor {
   private readonly lastSeen = new Map<string, number>();
@@ -42,8 +63,8 @@ export class SessionJanitor {
   async purge(prefix: string): Promise<{ topics: string[]; groups: string[] }> {
     return this.withAdmin(async (admin) => {
       const mine = (name: string) => name.startsWith(`${prefix}.`);
-      const topics = (await admin.listTopics()).filter(mine);
-      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter(mine);
+      const topics = (await retrying(() => admin.listTopics())).filter(mine);
+      const groups = (await retrying(() => admin.listGroups())).groups.map((g) => g.groupId).filter(mine);
       if (groups.length) await admin.deleteGroups(groups).catch(() => {});
       if (topics.length) await admin.deleteTopics({ topics, timeout: 15_000 });
       await this.revoke?.(prefix);
