@@ -12,6 +12,14 @@ export type { Quorum, QuorumReplica } from "./quorum.ts";
 export { amqpUrl, connectWorker, zkKafka, zkKafkaConfig, zookeeperConnect, type ConnectAnswer, type ConnectWorker } from "./services.ts";
 export { runShell } from "./shell.ts";
 export { shareConsumers, type ShareAck, type ShareConsumersOptions, type ShareDelivery } from "./share-group.ts";
+export {
+  wordCount,
+  type StoreRestore,
+  type StreamsTopology,
+  type StreamsTransaction,
+  type WordCountApp,
+  type WordCountOptions,
+} from "./streams.ts";
 import { Kafka, type KafkaConfig, type Producer, type ProducerConfig, type RecordMetadata, type ITopicConfig } from "kafkajs";
 
 const env = typeof process === "object" ? process.env : {};

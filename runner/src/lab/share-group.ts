@@ -4,9 +4,7 @@
  * returns what each of them was handed. The Java side is runner/kafka/lab/dev/offset/lab/ShareConsumers.java.
  * Only runs of a lesson that declares `needs.java` (lesson 18) have Java.
  */
-import { spawn } from "node:child_process";
-
-const env = typeof process === "object" ? process.env : {};
+import { displayName, javaStartError, jsonObject, sessionName, startLabJava } from "./java.ts";
 
 export interface ShareConsumersOptions {
   /** The share group, a full name from `groupId()` (a name without this session's prefix is given it). */
@@ -55,20 +53,6 @@ export type ShareLine =
   | { kind: "done"; reason: "records" | "timeout"; settled: number; deliveries: number; ms: number }
   | { kind: "error"; error: string };
 
-/** The JVM's own limits: a run holds Node and this JVM within its memory (RUN_MEMORY_MB) and process limits. */
-export const JVM_FLAGS = [
-  "-Xms16m",
-  "-Xmx64m",
-  "-XX:MaxMetaspaceSize=48m",
-  "-XX:ReservedCodeCacheSize=16m",
-  "-XX:+UseSerialGC",
-  "-XX:TieredStopAtLevel=1",
-  "-XX:ActiveProcessorCount=1",
-  "-XX:-UsePerfData",
-  "-XX:+ExitOnOutOfMemoryError",
-];
-
-const MAIN_CLASS = "dev.offset.lab.ShareConsumers";
 const DEFAULT_TIMEOUT_MS = 15_000;
 /** Longer than the JVM needs to give up by itself (its own Kafka timeouts), so only a stuck JVM is killed. */
 const GRACE_MS = 30_000;
@@ -88,49 +72,31 @@ const GRACE_MS = 30_000;
  * ```
  */
 export async function shareConsumers(options: ShareConsumersOptions): Promise<ShareDelivery[]> {
-  const classpath = env.LAB_JAVA_CLASSPATH;
-  if (!classpath) {
-    throw new Error(
-      env.LAB_JAVA_UNAVAILABLE
-        ? `shareConsumers needs Java, and ${env.LAB_JAVA_UNAVAILABLE}.`
-        : "shareConsumers needs Java, and only lesson 18's runs start Java share consumers (their lesson declares needs.java): run this code from that lesson's page.",
-    );
-  }
   const args = shareConsumerArgs(options, sessionName);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const child = spawn(env.LAB_JAVA ?? "java", [...JVM_FLAGS, "-cp", classpath, MAIN_CLASS, ...args], {
-    env: javaEnv(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
   const deliveries: ShareDelivery[] = [];
   const errors: string[] = [];
   let done: Extract<ShareLine, { kind: "done" }> | undefined;
-  let stderr = "";
-  let pending = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split("\n");
-    pending = lines.pop() ?? "";
-    for (const line of lines) {
+  const { child, stderrTail } = startLabJava(
+    "ShareConsumers",
+    args,
+    (line) => {
       const parsed = parseShareLine(line);
-      if (parsed?.kind === "delivery") deliveries.push({ ...parsed.delivery, topic: displayTopic(parsed.delivery.topic) });
+      if (parsed?.kind === "delivery") deliveries.push({ ...parsed.delivery, topic: displayName(parsed.delivery.topic) });
       else if (parsed?.kind === "done") done = parsed;
       else if (parsed?.kind === "error") errors.push(parsed.error);
-    }
-  });
-  // Only the end is kept: it says why a JVM that failed did.
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+    },
+    { helper: "shareConsumers", lesson: "lesson 18" },
+  );
   const stuck = setTimeout(() => child.kill("SIGKILL"), timeoutMs + GRACE_MS);
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once("error", (error: NodeJS.ErrnoException) =>
-      reject(new Error(`Java could not start (${env.LAB_JAVA ?? "java"}): ${error.code === "ENOENT" ? "not found" : error.message}`)),
-    );
+    child.once("error", (error: NodeJS.ErrnoException) => reject(javaStartError(error)));
     child.once("close", (code, signal) => resolve({ code, signal }));
   }).finally(() => clearTimeout(stuck));
   if (errors.length) throw new Error(`The share consumers failed: ${errors.join("; ")}`);
   if (!done) {
     const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
-    const tail = stderrTail(stderr);
+    const tail = stderrTail();
     throw new Error(`The share consumers' JVM ${how} before it finished${tail ? `:\n${tail}` : "."}`);
   }
   return deliveries;
@@ -166,14 +132,8 @@ export function shareConsumerArgs(options: ShareConsumersOptions, fullName: (nam
 
 /** One line of the Java tool's output, or undefined for a line that is not one of its JSON objects. */
 export function parseShareLine(line: string): ShareLine | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null) return undefined;
-  const o = value as Record<string, unknown>;
+  const o = jsonObject(line);
+  if (!o) return undefined;
   if (typeof o.error === "string") return { kind: "error", error: o.error };
   if (o.done === true) {
     return {
@@ -205,37 +165,4 @@ export function parseShareLine(line: string): ShareLine | undefined {
 function javaRegex(pattern: RegExp | string): string {
   if (typeof pattern === "string") return pattern;
   return (pattern.flags.includes("i") ? "(?i)" : "") + pattern.source;
-}
-
-/** The JVM's stderr without slf4j's notice that it has no logger binding (the tool logs in JSON lines instead). */
-function stderrTail(stderr: string): string {
-  return stderr
-    .split("\n")
-    .filter((line) => line.trim() && !line.startsWith("SLF4J:"))
-    .slice(-15)
-    .join("\n");
-}
-
-/** The JVM gets the brokers and the session's login, and nothing else from the run's environment. */
-function javaEnv(): Record<string, string> {
-  const passed: Record<string, string> = { PATH: env.PATH ?? "/usr/bin:/bin" };
-  for (const name of ["LAB_BROKERS", "LAB_SASL_USERNAME", "LAB_SASL_PASSWORD", "HOME", "TMPDIR"]) {
-    const value = env[name];
-    if (value !== undefined) passed[name] = value;
-  }
-  return passed;
-}
-
-function prefix(): string {
-  return env.LAB_SESSION ? `${env.LAB_SESSION}.` : "";
-}
-
-/** `name` as this session's: unchanged when it already carries the session prefix. */
-function sessionName(name: string): string {
-  return name.startsWith(prefix()) ? name : prefix() + name;
-}
-
-function displayTopic(name: string): string {
-  const p = prefix();
-  return p && name.startsWith(p) ? name.slice(p.length) : name;
 }

@@ -67,6 +67,6 @@ describe("lab.shareConsumers", () => {
     const run = await collectRun(base, { code, lang: "ts", lesson: "consumers" });
     expect(run.status).toBe(200);
     expect(run.end?.reason).toBe("error");
-    expect(run.stderr).toContain("only lesson 18's runs start Java share consumers");
+    expect(run.stderr).toContain("shareConsumers needs Java, and only lesson 18's runs have it");
   }, 60_000);
 });

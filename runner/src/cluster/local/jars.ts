@@ -12,11 +12,11 @@ const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 export const pomPath = path.join(repoRoot, "runner/kafka/pom.xml");
 
-/** The Kafka version pinned in pom.xml. */
-export function kafkaVersion(): string {
-  const pom = fs.readFileSync(pomPath, "utf8");
-  const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom);
-  if (!match) throw new Error(`No <kafka.version> in ${pomPath}`);
+/** The Kafka version pinned in pom.xml (or in another of the course's poms). */
+export function kafkaVersion(pom = pomPath): string {
+  const text = fs.readFileSync(pom, "utf8");
+  const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(text);
+  if (!match) throw new Error(`No <kafka.version> in ${pom}`);
   return match[1]!;
 }
 

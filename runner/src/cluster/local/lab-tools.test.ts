@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SANDBOX_KAFKA_LIBS, SANDBOX_LAB_CLASSES, stageJava } from "../../sandbox/bwrap-engine.ts";
-import { labJavaClasspath, linkedFolders, type LabJava } from "./lab-tools.ts";
+import { kafkaVersion } from "./jars.ts";
+import { labJavaClasspath, labPomPath, linkedFolders, type LabJava } from "./lab-tools.ts";
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), "offset-lab-java-test-"));
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
@@ -47,6 +48,10 @@ function fakeLabJava(): LabJava {
 }
 
 describe("Java for lab runs", () => {
+  it("pins the lab's jars at the course cluster's Kafka version", () => {
+    expect(kafkaVersion(labPomPath)).toBe(kafkaVersion());
+  });
+
   it("finds the folders the JDK's links lead out to, topmost only", () => {
     const { home, etc } = fakeJdk();
     expect(linkedFolders(home)).toEqual([path.join(path.dirname(path.dirname(etc)), "certs"), etc]);

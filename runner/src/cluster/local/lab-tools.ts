@@ -1,21 +1,19 @@
 /**
- * Java for lab runs: the tools under runner/kafka/lab (lesson 18's share consumers, dev.offset.lab.ShareConsumers)
- * compiled like the broker plugin against the cached Kafka jars, and what a run needs to start them: the JDK,
- * the client jars and the host folders the JDK's own links lead to. Engines mount these into the runs of lessons
- * that declare `needs.java`, and only those.
+ * Java for lab runs: the tools under runner/kafka/lab (lesson 18's share consumers, dev.offset.lab.ShareConsumers;
+ * lesson 13's Kafka Streams word count, dev.offset.lab.WordCount) compiled like the broker plugin against the
+ * lab's jars (runner/kafka/lab/pom.xml: kafka-streams and the Kafka client), and what a run needs to start them:
+ * the JDK, those jars and the host folders the JDK's own links lead to. Engines mount these into the runs of
+ * lessons that declare `needs.java`, and only those.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { ensureJars, pomPath, requireJava } from "./jars.ts";
+import type { Progress } from "../types.ts";
+import { ensureMavenJars, kafkaVersion, pomPath, requireJava } from "./jars.ts";
 import { compileJava } from "./plugin.ts";
 
 export const labToolsSourceRoot = path.join(path.dirname(pomPath), "lab");
-
-/**
- * The jars of `libs` a Kafka client needs: kafka-clients itself, its compression codecs and slf4j's API (which
- * logs nothing without a binding: the tools report in JSON lines instead).
- */
-const CLIENT_JAR = /^(kafka-clients|lz4-java|snappy-java|zstd-jni|slf4j-api)-\d[\w.-]*\.jar$/;
+/** The lab's jars: kafka-streams and its dependencies (kafka-clients, its compression codecs, slf4j's API). */
+export const labPomPath = path.join(labToolsSourceRoot, "pom.xml");
 
 export interface LabJava {
   /** The java launcher's real path (/usr/bin/java is a link through /etc/alternatives, which sandboxes lack). */
@@ -24,9 +22,9 @@ export interface LabJava {
   javaHome: string;
   /** Host folders outside /usr that the JDK's configuration links lead to (Debian: /etc/java-17-openjdk). */
   javaLinks: string[];
-  /** The cached Kafka jars folder. */
+  /** The cached folder of the lab's jars (runner/kafka/lab/pom.xml). */
   libs: string;
-  /** File names in `libs` of the client jars the tools run with. */
+  /** File names in `libs` of the jars the tools run with: all of them. */
   clientJars: string[];
   /** The compiled tools' classes folder. */
   classes: string;
@@ -37,10 +35,29 @@ export function labJavaClasspath(java: LabJava, libs = java.libs, classes = java
   return [classes, ...java.clientJars.map((jar) => path.join(libs, jar))].join(":");
 }
 
+/**
+ * Returns the folder of the lab's jars, downloading them with Maven first when missing (about 25 MB; slf4j's API
+ * logs nothing without a binding: the tools report in JSON lines instead).
+ */
+export async function ensureLabJars(home: string, progress: Progress = () => {}): Promise<string> {
+  const version = kafkaVersion(labPomPath);
+  return ensureMavenJars(
+    {
+      pom: labPomPath,
+      libs: path.join(home, `lab-${version}`, "libs"),
+      title: `Kafka Streams ${version}`,
+      label: `Kafka Streams ${version}`,
+      size: "about 25 MB",
+      marker: version,
+    },
+    progress,
+  );
+}
+
 /** Finds Java 17+, the jars (downloading them if needed) and compiles the tools if needed. */
 export async function ensureLabJava(home: string): Promise<LabJava> {
   await requireJava();
-  const libs = await ensureJars(home);
+  const libs = await ensureLabJars(home);
   const classes = path.join(
     await compileJava({
       sourceRoot: labToolsSourceRoot,
@@ -48,7 +65,7 @@ export async function ensureLabJava(home: string): Promise<LabJava> {
       name: "lab-tools",
       title: "the lab's Java tools",
       noJdk:
-        "javac was not found. Lessons that start Java share consumers need a JDK 17+ (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless).",
+        "javac was not found. Lessons that start Java (share consumers, Kafka Streams) need a JDK 17+ (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless).",
     }),
     "classes",
   );
@@ -56,7 +73,7 @@ export async function ensureLabJava(home: string): Promise<LabJava> {
   const javaHome = path.dirname(path.dirname(java));
   const clientJars = fs
     .readdirSync(libs)
-    .filter((name) => CLIENT_JAR.test(name))
+    .filter((name) => name.endsWith(".jar"))
     .sort();
   return { java, javaHome, javaLinks: linkedFolders(javaHome), libs, clientJars, classes };
 }

@@ -2,12 +2,10 @@ package dev.offset.lab;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -19,6 +17,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
+
+import static dev.offset.lab.Tool.describe;
+import static dev.offset.lab.Tool.print;
+import static dev.offset.lab.Tool.quote;
 
 /**
  * Runs a few Kafka share consumers (KIP-932, "queues for Kafka") in one share group, one thread each, and prints
@@ -45,7 +47,7 @@ public final class ShareConsumers {
   private static final Map<String, String> DEFAULTS =
       Map.of("consumers", "2", "records", "0", "timeout-ms", "15000", "per-poll", "1", "work-ms", "0", "reset", "earliest");
 
-  private final Map<String, String> options;
+  private final Tool options;
   private final Pattern release;
   private final Pattern reject;
   /** Records accepted or rejected so far, by all consumers together. */
@@ -55,32 +57,24 @@ public final class ShareConsumers {
   private volatile boolean stopping;
   private volatile String failure;
 
-  private ShareConsumers(Map<String, String> options) {
+  private ShareConsumers(Tool options) {
     this.options = options;
     this.release = pattern(options.get("release"));
     this.reject = pattern(options.get("reject"));
   }
 
   public static void main(String[] args) {
-    try {
-      System.exit(new ShareConsumers(parse(args)).run());
-    } catch (IllegalArgumentException error) {
-      print("{\"error\":" + quote(error.getMessage()) + "}");
-      System.exit(2);
-    } catch (Exception error) {
-      print("{\"error\":" + quote(describe(error)) + "}");
-      System.exit(1);
-    }
+    Tool.main(args, DEFAULTS, List.of("group", "topic", "release", "reject"), options -> new ShareConsumers(options).run());
   }
 
   private int run() throws Exception {
-    String group = required("group");
-    String topic = required("topic");
-    int count = number("consumers");
-    int records = number("records");
-    int timeoutMs = number("timeout-ms");
+    String group = options.required("group");
+    String topic = options.required("topic");
+    int count = options.number("consumers");
+    int records = options.number("records");
+    int timeoutMs = options.number("timeout-ms");
     if (count < 1 || count > 8) throw new IllegalArgumentException("--consumers must be between 1 and 8");
-    if (number("per-poll") < 1 || number("work-ms") < 0) throw new IllegalArgumentException("--per-poll must be 1 or more, --work-ms 0 or more");
+    if (options.number("per-poll") < 1 || options.number("work-ms") < 0) throw new IllegalArgumentException("--per-poll must be 1 or more, --work-ms 0 or more");
     long started = System.nanoTime();
     String reset = options.get("reset");
     if (!reset.equals("keep")) setResetPolicy(group, reset);
@@ -107,7 +101,7 @@ public final class ShareConsumers {
 
   /** One consumer's loop: poll, decide each record's acknowledgement, commit, until told to stop. */
   private void consume(int number, String group, String topic, int records) {
-    long workMs = number("work-ms");
+    long workMs = options.number("work-ms");
     KafkaShareConsumer<String, String> consumer = null;
     try {
       consumer = new KafkaShareConsumer<>(consumerProperties(group, number));
@@ -147,7 +141,7 @@ public final class ShareConsumers {
   /** Where a new share group starts reading is a group config (share.auto.offset.reset), set before it joins. */
   private void setResetPolicy(String group, String reset) throws Exception {
     if (!reset.equals("earliest") && !reset.equals("latest")) throw new IllegalArgumentException("--reset must be earliest, latest or keep");
-    try (Admin admin = Admin.create(commonProperties())) {
+    try (Admin admin = Admin.create(options.clientProperties())) {
       ConfigResource resource = new ConfigResource(ConfigResource.Type.GROUP, group);
       AlterConfigOp set = new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", reset), AlterConfigOp.OpType.SET);
       admin.incrementalAlterConfigs(Map.of(resource, List.of(set))).all().get(15, TimeUnit.SECONDS);
@@ -155,7 +149,7 @@ public final class ShareConsumers {
   }
 
   private Properties consumerProperties(String group, int number) {
-    Properties props = commonProperties();
+    Properties props = options.clientProperties();
     props.put("group.id", group);
     props.put("client.id", "offset-share-" + number);
     props.put("key.deserializer", StringDeserializer.class.getName());
@@ -165,26 +159,6 @@ public final class ShareConsumers {
     // Take at most --per-poll records at a time, so the others stay available to the other consumers.
     props.put("share.acquire.mode", "record_limit");
     props.put("max.poll.records", options.get("per-poll"));
-    return props;
-  }
-
-  private Properties commonProperties() {
-    Properties props = new Properties();
-    String bootstrap = options.getOrDefault("bootstrap", System.getenv("LAB_BROKERS"));
-    if (bootstrap == null || bootstrap.isEmpty()) throw new IllegalArgumentException("no brokers: pass --bootstrap or set LAB_BROKERS");
-    props.put("bootstrap.servers", bootstrap);
-    String username = System.getenv("LAB_SASL_USERNAME");
-    if (username != null && !username.isEmpty()) {
-      String password = System.getenv().getOrDefault("LAB_SASL_PASSWORD", "");
-      props.put("security.protocol", "SASL_PLAINTEXT");
-      props.put("sasl.mechanism", "PLAIN");
-      props.put(
-          "sasl.jaas.config",
-          "org.apache.kafka.common.security.plain.PlainLoginModule required username=" + quote(username) + " password=" + quote(password) + ";");
-    }
-    // Fail in seconds rather than retry for a minute when the cluster is unreachable.
-    props.put("default.api.timeout.ms", "15000");
-    props.put("request.timeout.ms", "10000");
     return props;
   }
 
@@ -201,72 +175,7 @@ public final class ShareConsumers {
         ack.toString().toLowerCase());
   }
 
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> options = new HashMap<>(DEFAULTS);
-    for (int i = 0; i < args.length; i += 2) {
-      String key = args[i].startsWith("--") ? args[i].substring(2) : "";
-      if (i + 1 >= args.length) throw new IllegalArgumentException("option " + args[i] + " needs a value");
-      if (!DEFAULTS.containsKey(key) && !List.of("group", "topic", "release", "reject", "bootstrap").contains(key)) {
-        throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-      options.put(key, args[i + 1]);
-    }
-    return options;
-  }
-
-  private String required(String key) {
-    String value = options.get(key);
-    if (value == null || value.isEmpty()) throw new IllegalArgumentException("--" + key + " is required");
-    return value;
-  }
-
-  private int number(String key) {
-    try {
-      return Integer.parseInt(options.get(key));
-    } catch (NumberFormatException error) {
-      throw new IllegalArgumentException("--" + key + " must be a whole number");
-    }
-  }
-
   private static Pattern pattern(String regex) {
     return regex == null || regex.isEmpty() ? null : Pattern.compile(regex);
-  }
-
-  /** The message of an error and of its causes, without the stack. */
-  private static String describe(Throwable error) {
-    StringBuilder text = new StringBuilder();
-    for (Throwable e = error; e != null; e = e.getCause()) {
-      // Futures wrap the real error, and their message only repeats it.
-      if (e instanceof ExecutionException && e.getCause() != null) continue;
-      String line = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-      if (text.indexOf(line) < 0) text.append(text.length() == 0 ? "" : " <- ").append(line);
-    }
-    return text.toString();
-  }
-
-  /** One line at a time, whole, whichever thread prints it. */
-  private static synchronized void print(String line) {
-    System.out.println(line);
-    System.out.flush();
-  }
-
-  /** A JSON string literal (or null). */
-  static String quote(String text) {
-    if (text == null) return "null";
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
-          else out.append(c);
-        }
-      }
-    }
-    return out.append('"').toString();
   }
 }
