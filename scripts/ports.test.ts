@@ -67,7 +67,9 @@ describe("port preflight", () => {
     expect(message).toContain("Stop whatever holds it, or set OFFSET_TEST_PORT");
   });
 
-  it("lists the client, controller and learner ports of the three brokers", () => {
-    expect(kafkaPorts(24092).map((p) => p.port)).toEqual([24092, 24192, 24292, 24093, 24193, 24293, 24094, 24194, 24294]);
+  it("lists the client, controller, learner and TLS ports of the three brokers", () => {
+    expect(kafkaPorts(24092).map((p) => p.port)).toEqual([
+      24092, 24192, 24292, 24392, 24093, 24193, 24293, 24393, 24094, 24194, 24294, 24394,
+    ]);
   });
 });

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import { allServicePorts } from "../runner/src/services/ports.ts";
 import net from "node:net";
-import { LOCAL_NODE_IDS, clientPort, controllerPort, learnerPort } from "../runner/src/cluster/local/properties.ts";
+import { LOCAL_NODE_IDS, clientPort, controllerPort, learnerPort, securePort } from "../runner/src/cluster/local/properties.ts";
 
 /** A port a run will listen on, and what for (shown in the message when it is taken). */
 export interface PortUse {
@@ -30,12 +30,13 @@ export interface TakenPort extends PortUse {
   holders: PortHolder[];
 }
 
-/** The nine ports of the local 3-node cluster whose broker 1 listens on `base`: client, controller and learner. */
+/** The twelve ports of the local 3-node cluster whose broker 1 listens on `base`: client, controller, learner and TLS. */
 export function kafkaPorts(base: number, env = "KAFKA_PORT"): PortUse[] {
   return LOCAL_NODE_IDS.flatMap((id) => [
     { port: clientPort(id, base), role: `Kafka broker ${id}'s client listener, ${env}${id > 1 ? ` + ${id - 1}` : ""}` },
     { port: controllerPort(id, base), role: `Kafka broker ${id}'s controller listener, ${env} + ${100 + id - 1}` },
     { port: learnerPort(id, base), role: `Kafka broker ${id}'s learner listener, ${env} + ${200 + id - 1}` },
+    { port: securePort(id, base), role: `Kafka broker ${id}'s TLS listener, ${env} + ${300 + id - 1}` },
   ]);
 }
 

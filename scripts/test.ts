@@ -151,7 +151,7 @@ function freshTestCluster(): void {
 
 async function main(): Promise<void> {
   step(
-    `Test ports free on 127.0.0.1 (${TEST_PORT}; Kafka ${TEST_KAFKA_PORT}…${TEST_KAFKA_PORT + 2}, +100, +200; services ${TEST_SERVICES_PORT}…${TEST_SERVICES_PORT + 21})`,
+    `Test ports free on 127.0.0.1 (${TEST_PORT}; Kafka ${TEST_KAFKA_PORT}…${TEST_KAFKA_PORT + 2}, +100, +200, +300; services ${TEST_SERVICES_PORT}…${TEST_SERVICES_PORT + 22})`,
   );
   await requireFreePorts();
   console.log("All free.");

@@ -85,7 +85,7 @@ export async function startServer(config: Config, options: { owned: boolean; pro
   const engine = await createEngine(config, progress, { brokers: runBrokers, slots: concurrency + config.RUN_WARM_POOL, kafkaCli });
   const inspector = new ClusterInspector(() => cluster.bootstrap);
   // Companion services start when a lesson that needs them is opened or run, and stop when idle.
-  const services = createServiceManager(config, createServices(config, cluster), { owned: options.owned, log: progress });
+  const services = createServiceManager(config, createServices(config, cluster, acls), { owned: options.owned, log: progress });
   await services.start();
   // Fetched ahead in the background (a no-op once cached), so the first `sh` run need not wait for Maven.
   if (engine.name !== "docker") {

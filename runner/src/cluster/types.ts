@@ -29,6 +29,11 @@ export interface ClusterBackend {
    * own names. Absent where the backend has none (then classroom isolation is by naming only).
    */
   readonly learnerAccess?: { bootstrap: readonly string[]; secret(): string };
+  /**
+   * The TLS listener (SASL_SSL: SCRAM users and the session's PLAIN login), with the course CA's certificate that
+   * its clients trust (undefined until the cluster has made it). Only the local cluster has one.
+   */
+  readonly secureAccess?: { bootstrap: readonly string[]; caPem(): string | undefined };
   /** Whether single brokers can be stopped and started (false for external clusters). */
   readonly canControlBrokers: boolean;
   /** Starts what is not running and waits until every broker is ready. Idempotent. */

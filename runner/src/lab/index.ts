@@ -11,6 +11,19 @@ import { sendRaw } from "./raw-request.ts";
 export type { Quorum, QuorumReplica } from "./quorum.ts";
 export { amqpUrl, connectWorker, zkKafka, zkKafkaConfig, zookeeperConnect, type ConnectAnswer, type ConnectWorker } from "./services.ts";
 export { runShell } from "./shell.ts";
+export {
+  addAcl,
+  courseCa,
+  deleteScramUser,
+  removeAcl,
+  scramUser,
+  scramUsers,
+  tlsBrokers,
+  type AclSpec,
+  type ScramCredentials,
+  type ScramMechanismName,
+  type ScramUser,
+} from "./security.ts";
 export { shareConsumers, type ShareAck, type ShareConsumersOptions, type ShareDelivery } from "./share-group.ts";
 export {
   wordCount,

@@ -474,6 +474,8 @@ export function insideAddresses(ports: ServicePorts): Record<ServiceName, Servic
     rabbitmq: rabbitMqDescriptor({ ports, adminPassword: "unused" }).inside,
     // Kafka Connect runs beside a local cluster only (its gate is in the runner): Docker runs have no way to it.
     connect: {},
+    // The TLS listener is the local cluster's (the Docker cluster has none yet): nothing to reach.
+    security: {},
   };
 }
 

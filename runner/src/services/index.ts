@@ -18,6 +18,7 @@ import { ManagementApi } from "./rabbitmq/admin.ts";
 import { ADMIN_USER, SESSION_LIMITS, adminPassword, amqpUrl, sessionLogin } from "./rabbitmq/config.ts";
 import { RabbitMqService } from "./rabbitmq/index.ts";
 import { ConnectService } from "./connect/index.ts";
+import { SecurityService } from "./security/index.ts";
 import { SERVICE_USE, ServiceError, type Progress, type Service, type ServiceName, type SharedFolder } from "./types.ts";
 import { ZkKafkaService, zkSessionEnv } from "./zk-kafka/index.ts";
 
@@ -34,7 +35,11 @@ export function servicesDir(config: Pick<Config, "OFFSET_HOME" | "SERVICES_PORT"
  * The services for this course: local processes (jars from Maven Central, Debian packages) beside a local or an
  * external cluster, containers from compose/services/*.yml beside the Docker cluster.
  */
-export function createServices(config: Config, cluster: Pick<ClusterBackend, "learnerAccess" | "mode" | "bootstrap">): Service[] {
+export function createServices(
+  config: Config,
+  cluster: Pick<ClusterBackend, "learnerAccess" | "secureAccess" | "mode" | "bootstrap">,
+  acls: SessionAcls = new SessionAcls(() => cluster.bootstrap),
+): Service[] {
   const dir = servicesDir(config);
   const ports = servicePorts(config.SERVICES_PORT);
   const classroom = config.COURSE_MODE === "classroom";
@@ -60,6 +65,19 @@ export function createServices(config: Config, cluster: Pick<ClusterBackend, "le
       classroom,
       bootstrap: () => [...cluster.bootstrap],
     }),
+    // The TLS listener is the local cluster's own: elsewhere there is none to open.
+    ...(cluster.secureAccess
+      ? [
+          new SecurityService({
+            ports,
+            classroom,
+            secure: cluster.secureAccess,
+            bootstrap: () => cluster.bootstrap,
+            acls,
+            secret: rabbitSecret,
+          }),
+        ]
+      : []),
   ];
 }
 

@@ -18,6 +18,8 @@ export interface ServicePorts {
   connectRest: number;
   /** The runner's REST gate in front of it, which learners' runs reach (runner/src/services/connect/rest-gate.ts). */
   connectGate: number;
+  /** The security gate, where lesson 21's runs create SCRAM users and ACLs (runner/src/services/security). */
+  securityGate: number;
 }
 
 export function servicePorts(base: number): ServicePorts {
@@ -32,6 +34,7 @@ export function servicePorts(base: number): ServicePorts {
     rabbitManagement: base + 14,
     connectRest: base + 20,
     connectGate: base + 21,
+    securityGate: base + 22,
   };
 }
 
@@ -49,5 +52,6 @@ export function allServicePorts(base: number): number[] {
     p.rabbitManagement,
     p.connectRest,
     p.connectGate,
+    p.securityGate,
   ];
 }

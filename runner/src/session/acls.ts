@@ -8,19 +8,23 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import "../cluster/tolerant-metadata.ts";
 import kafkajs, { type AclEntry } from "kafkajs";
-import { alterUserQuotas, countAcls, type QuotaKey } from "../share/wire.ts";
+import { alterUserQuotas, countAcls, type AclBindingFilter, type QuotaKey } from "../share/wire.ts";
 
 // kafkajs is CommonJS and Node's ESM loader cannot see these enums as named exports; read them off the module.
 const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes } = kafkajs;
 type Kafka = InstanceType<typeof Kafka>;
 
-/** The ACL entries of one session principal. */
-export function sessionAcls(prefix: string): AclEntry[] {
-  const principal = `User:${prefix}`;
+/**
+ * The ACL entries of one session principal: `User:<prefix>` itself, or another login of the session (`user`, a
+ * SCRAM user lesson 21 creates), with the same rights on the session's names. A single learner (prefix "") has
+ * no prefix to hold a login to: a login of its own gets every name (the literal wildcard `*`).
+ */
+export function sessionAcls(prefix: string, user = prefix): AclEntry[] {
+  const principal = `User:${user}`;
   const named = [AclResourceTypes.TOPIC, AclResourceTypes.GROUP, AclResourceTypes.TRANSACTIONAL_ID].map((resourceType) => ({
     resourceType,
-    resourceName: `${prefix}.`,
-    resourcePatternType: ResourcePatternTypes.PREFIXED,
+    resourceName: prefix ? `${prefix}.` : "*",
+    resourcePatternType: prefix ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
     principal,
     host: "*",
     operation: AclOperationTypes.ALL,
@@ -80,24 +84,54 @@ export class SessionAcls {
     return pending;
   }
 
-  private async grant(prefix: string): Promise<void> {
-    const acls = sessionAcls(prefix);
+  private async grant(prefix: string, user = prefix): Promise<void> {
+    const acls = sessionAcls(prefix, user);
     await this.withAdmin((admin) => admin.createAcls({ acl: acls }));
-    if (Object.keys(this.quotas).length) await this.anyBroker((broker) => alterUserQuotas(broker, prefix, this.quotas));
-    await this.propagated(`User:${prefix}`, acls.length);
+    if (Object.keys(this.quotas).length) await this.anyBroker((broker) => alterUserQuotas(broker, user, this.quotas));
+    await this.propagated(`User:${user}`, acls.length);
+  }
+
+  /**
+   * Gives `user`, another login of session `prefix`, the session's rights and quotas, and waits until every
+   * broker has them. The metadata log is replayed in order, so a broker that has these ACLs also has whatever was
+   * written before them (the user's SCRAM credentials).
+   */
+  grantUser(prefix: string, user: string): Promise<void> {
+    return this.grant(prefix, user);
+  }
+
+  /** Removes what `grantUser` gave `user`. */
+  async revokeUser(prefix: string, user: string): Promise<void> {
+    await this.withAdmin((admin) => admin.deleteAcls({ filters: sessionAcls(prefix, user) }));
+    const keys = Object.keys(this.quotas) as QuotaKey[];
+    if (keys.length) await this.anyBroker((broker) => alterUserQuotas(broker, user, Object.fromEntries(keys.map((k) => [k, null]))));
+  }
+
+  /**
+   * Waits until every broker's count of `principal`'s ACL bindings (those matching `binding`, when given)
+   * satisfies `done`: after a change made elsewhere.
+   */
+  waitForAcls(principal: string, done: (count: number) => boolean, binding?: AclBindingFilter): Promise<void> {
+    return this.propagated(principal, done, binding);
+  }
+
+  /** An admin client on the runner's own listener, for one piece of work. */
+  admin<T>(work: (admin: ReturnType<Kafka["admin"]>) => Promise<T>): Promise<T> {
+    return this.withAdmin(work);
   }
 
   /** Resolves once every broker's authorizer lists `expected` ACLs for `principal` (brokers that are down are skipped). */
-  private async propagated(principal: string, expected: number): Promise<void> {
+  private async propagated(principal: string, expected: number | ((count: number) => boolean), binding?: AclBindingFilter): Promise<void> {
+    const done = typeof expected === "number" ? (count: number) => count >= expected : expected;
     const deadline = Date.now() + PROPAGATION_TIMEOUT_MS;
     const waiting = new Set(this.bootstrap());
     while (waiting.size) {
       for (const broker of [...waiting]) {
-        const count = await countAcls(broker, principal).catch((error: NodeJS.ErrnoException) =>
+        const count = await countAcls(broker, principal, binding).catch((error: NodeJS.ErrnoException) =>
           // A stopped broker refuses the connection; it reloads every ACL from the metadata log when it starts.
-          error.code === "ECONNREFUSED" ? expected : -1,
+          error.code === "ECONNREFUSED" ? Number.NaN : -1,
         );
-        if (count >= expected) waiting.delete(broker);
+        if (Number.isNaN(count) || (count >= 0 && done(count))) waiting.delete(broker);
       }
       if (!waiting.size) return;
       if (Date.now() > deadline) {

@@ -22,7 +22,7 @@ const probePorts = `
   import net from "node:net";
   import fs from "node:fs";
   console.log("mounted: " + (fs.existsSync("/run/offset-services") ? fs.readdirSync("/run/offset-services").join(",") : "none"));
-  for (const port of ${JSON.stringify([ports.zookeeper, ...ports.zkBrokers, ...ports.zkLearner, ports.amqp, ports.rabbitManagement, ports.rabbitStream, ports.rabbitDist, ports.epmd, ports.connectRest, ports.connectGate])}) {
+  for (const port of ${JSON.stringify([ports.zookeeper, ...ports.zkBrokers, ...ports.zkLearner, ports.amqp, ports.rabbitManagement, ports.rabbitStream, ports.rabbitDist, ports.epmd, ports.connectRest, ports.connectGate, ports.securityGate])}) {
     const open = await new Promise((resolve) => {
       const socket = net.connect(port, "127.0.0.1");
       socket.once("connect", () => { socket.destroy(); resolve(true); });
@@ -35,7 +35,7 @@ const probePorts = `
 describe("companion services", () => {
   it("are listed by /api/health, and opening a lesson starts what it needs", async () => {
     const health = healthSchema.parse(await (await fetch(`${base}/api/health`)).json());
-    expect(health.services.map((s) => s.name).sort()).toEqual(["connect", "rabbitmq", "zk-kafka"]);
+    expect(health.services.map((s) => s.name).sort()).toEqual(["connect", "rabbitmq", "security", "zk-kafka"]);
     const warm = await fetch(`${base}/api/services/warm`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -161,7 +161,7 @@ describe("companion services", () => {
       expect(run.end?.reason, run.stderr).toBe("ok");
       expect(run.stdout).toContain("mounted: none");
       expect(run.stdout).not.toMatch(/ open$/m);
-      expect(run.stdout.match(/ refused$/gm)).toHaveLength(14);
+      expect(run.stdout.match(/ refused$/gm)).toHaveLength(15);
     }
   });
 

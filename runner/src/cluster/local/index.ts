@@ -10,6 +10,7 @@ import { canConnect, waitFor } from "../probe.ts";
 import { ClusterError, type BrokerStatus, type ClusterBackend, type Progress, type StopOptions } from "../types.ts";
 import { ensurePlugin, learnerSecret } from "./plugin.ts";
 import { ensureJars, requireJava } from "./jars.ts";
+import { ensureCourseTls, readCourseTls } from "./tls.ts";
 import { isOurNode, livePid, terminate, terminateProcess } from "./pid-files.ts";
 import {
   DEFAULT_KAFKA_PORT,
@@ -17,6 +18,8 @@ import {
   clientPort,
   learnerPort,
   log4jYaml,
+  SECURE_HOST,
+  securePort,
   nodeProperties,
   type TopicPolicyLimits,
 } from "./properties.ts";
@@ -46,6 +49,7 @@ export class LocalCluster implements ClusterBackend {
   readonly canControlBrokers = true;
   readonly bootstrap: readonly string[];
   readonly learnerAccess: NonNullable<ClusterBackend["learnerAccess"]>;
+  readonly secureAccess: NonNullable<ClusterBackend["secureAccess"]>;
   private readonly dir: string;
   private readonly port: number;
   private guardian: ChildProcess | undefined;
@@ -63,6 +67,15 @@ export class LocalCluster implements ClusterBackend {
     // One folder per port set, so two clusters on different ports never share data.
     this.dir = path.join(options.home, this.port === DEFAULT_KAFKA_PORT ? "cluster" : `cluster-${this.port}`);
     this.learnerAccess = { bootstrap: learnerBootstrap, secret: () => learnerSecret(this.dir) };
+    this.secureAccess = {
+      bootstrap: LOCAL_NODE_IDS.map((id) => `${SECURE_HOST}:${securePort(id, this.port)}`),
+      caPem: () => readCourseTls(this.tlsDir())?.caPem,
+    };
+  }
+
+  /** The course CA's certificate and the brokers' keystore (tls.ts). */
+  private tlsDir(): string {
+    return path.join(this.dir, "tls");
   }
 
   private file(id: number, suffix: "properties" | "pid" | "log"): string {
@@ -80,6 +93,7 @@ export class LocalCluster implements ClusterBackend {
     fs.mkdirSync(path.join(this.dir, "logs"), { recursive: true });
     fs.writeFileSync(path.join(this.dir, "log4j2.yaml"), log4jYaml);
     const secret = learnerSecret(this.dir);
+    const tls = await ensureCourseTls(this.tlsDir(), progress);
     for (const id of LOCAL_NODE_IDS) {
       fs.writeFileSync(
         this.file(id, "properties"),
@@ -87,6 +101,7 @@ export class LocalCluster implements ClusterBackend {
           base: this.port,
           learnerSecret: secret,
           limits: this.options.limits,
+          tls,
         }),
         {
           mode: 0o600,

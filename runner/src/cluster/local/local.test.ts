@@ -24,6 +24,24 @@ describe("local node properties", () => {
   });
 });
 
+describe("the TLS listener", () => {
+  it("is SASL_SSL on 300 above the client port, advertised by the certificate's name, with SCRAM and the session login", () => {
+    const props = nodeProperties(2, "/d", { base: 29092, learnerSecret: "k", tls: { keystore: "/tls/broker.p12", password: "pw" } });
+    expect(props).toMatch(/^listeners=.*,SECURE:\/\/127\.0\.0\.1:29393$/m);
+    expect(props).toMatch(/^advertised\.listeners=.*,SECURE:\/\/localhost:29393$/m);
+    expect(props).toMatch(/^listener\.security\.protocol\.map=.*,SECURE:SASL_SSL$/m);
+    expect(props).toContain("listener.name.secure.sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN");
+    expect(props).toContain("listener.name.secure.ssl.keystore.location=/tls/broker.p12");
+    expect(props).toContain("listener.name.secure.plain.sasl.server.callback.handler.class=dev.offset.kafka.SessionPlainCallbackHandler");
+    // No TLS listener means no anonymous way in: every mechanism on it authenticates someone.
+    expect(props).not.toMatch(/SECURE:SSL\b/);
+  });
+
+  it("is absent without a keystore", () => {
+    expect(nodeProperties(1, "/d")).not.toContain("SECURE");
+  });
+});
+
 describe("parseJavaMajor", () => {
   it("reads modern and legacy version strings", () => {
     expect(parseJavaMajor('openjdk version "17.0.15" 2025-04-15')).toBe(17);

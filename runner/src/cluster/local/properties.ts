@@ -15,6 +15,12 @@ export const controllerPort = (id: number, base = DEFAULT_KAFKA_PORT): number =>
 /** Learner (SASL) port of node `id`: 200 above its client port. Sandboxes reach only these. */
 export const learnerPort = (id: number, base = DEFAULT_KAFKA_PORT): number => base + 200 + id - 1;
 
+/** TLS (SASL_SSL) port of node `id`: 300 above its client port. Lesson 21's runs reach these. */
+export const securePort = (id: number, base = DEFAULT_KAFKA_PORT): number => base + 300 + id - 1;
+
+/** The host name the TLS listener advertises and its certificate names (a client checks it against the certificate). */
+export const SECURE_HOST = "localhost";
+
 /** Class that checks learner logins (runner/kafka/plugin). */
 export const LEARNER_AUTH_CLASS = "dev.offset.kafka.SessionPlainCallbackHandler";
 /** Class that holds every topic to the course's limits (runner/kafka/plugin). */
@@ -57,26 +63,53 @@ export interface NodeOptions {
   learnerSecret?: string;
   /** The topic policy's limits; omitted, the nodes run without a policy. */
   limits?: TopicPolicyLimits | undefined;
+  /** The broker keystore of the TLS listener (see tls.ts); omitted, the nodes have no TLS listener. */
+  tls?: { keystore: string; password: string } | undefined;
+}
+
+/**
+ * The SECURE listener: SASL over TLS. It takes SCRAM-SHA-512 and SCRAM-SHA-256 logins (users the runner creates
+ * for a lesson, their credentials in the metadata log) and the session's own PLAIN login, so every connection on
+ * it is someone; none is the plaintext listener's anonymous super user.
+ */
+export function secureListenerProperties(tls: { keystore: string; password: string }, learnerSecret: string): Record<string, string> {
+  return {
+    "listener.name.secure.sasl.enabled.mechanisms": "SCRAM-SHA-512,SCRAM-SHA-256,PLAIN",
+    "listener.name.secure.scram-sha-512.sasl.jaas.config": "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+    "listener.name.secure.scram-sha-256.sasl.jaas.config": "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+    "listener.name.secure.plain.sasl.jaas.config": `org.apache.kafka.common.security.plain.PlainLoginModule required secret="${learnerSecret}";`,
+    "listener.name.secure.plain.sasl.server.callback.handler.class": LEARNER_AUTH_CLASS,
+    "listener.name.secure.ssl.keystore.type": "PKCS12",
+    "listener.name.secure.ssl.keystore.location": tls.keystore,
+    "listener.name.secure.ssl.keystore.password": tls.password,
+    "listener.name.secure.ssl.key.password": tls.password,
+    "listener.name.secure.ssl.client.auth": "none",
+  };
 }
 
 /** Renders server.properties for node `id` with its data in `dataDir`. */
 export function nodeProperties(id: number, dataDir: string, options: NodeOptions = {}): string {
-  const { base = DEFAULT_KAFKA_PORT, learnerSecret = "unset", limits } = options;
+  const { base = DEFAULT_KAFKA_PORT, learnerSecret = "unset", limits, tls } = options;
   const voters = LOCAL_NODE_IDS.map((n) => `${n}@127.0.0.1:${controllerPort(n, base)}`).join(",");
   const lines: Record<string, string | number> = {
     "process.roles": "broker,controller",
     "node.id": id,
     "controller.quorum.voters": voters,
-    listeners: `PLAINTEXT://127.0.0.1:${clientPort(id, base)},CONTROLLER://127.0.0.1:${controllerPort(id, base)},LEARNER://127.0.0.1:${learnerPort(id, base)}`,
-    "advertised.listeners": `PLAINTEXT://127.0.0.1:${clientPort(id, base)},LEARNER://127.0.0.1:${learnerPort(id, base)}`,
+    listeners:
+      `PLAINTEXT://127.0.0.1:${clientPort(id, base)},CONTROLLER://127.0.0.1:${controllerPort(id, base)},LEARNER://127.0.0.1:${learnerPort(id, base)}` +
+      (tls ? `,SECURE://127.0.0.1:${securePort(id, base)}` : ""),
+    "advertised.listeners":
+      `PLAINTEXT://127.0.0.1:${clientPort(id, base)},LEARNER://127.0.0.1:${learnerPort(id, base)}` +
+      (tls ? `,SECURE://${SECURE_HOST}:${securePort(id, base)}` : ""),
     "controller.listener.names": "CONTROLLER",
     "inter.broker.listener.name": "PLAINTEXT",
-    "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,LEARNER:SASL_PLAINTEXT",
+    "listener.security.protocol.map": `CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,LEARNER:SASL_PLAINTEXT${tls ? ",SECURE:SASL_SSL" : ""}`,
     // Classroom learners log in on LEARNER as their session and get prefixed ACLs; the plaintext listener is the
     // runner's and the brokers' own (its anonymous principal is a super user) and sandboxes cannot reach it.
     "listener.name.learner.sasl.enabled.mechanisms": "PLAIN",
     "listener.name.learner.plain.sasl.jaas.config": `org.apache.kafka.common.security.plain.PlainLoginModule required secret="${learnerSecret}";`,
     "listener.name.learner.plain.sasl.server.callback.handler.class": LEARNER_AUTH_CLASS,
+    ...(tls ? secureListenerProperties(tls, learnerSecret) : {}),
     "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
     "super.users": "User:ANONYMOUS",
     "log.dirs": dataDir,

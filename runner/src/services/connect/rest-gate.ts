@@ -5,9 +5,9 @@
  * restart, and no session can make another's token), then lets through only what policy.ts allows for that
  * session, with the body it checked, re-serialised, so the worker reads exactly what was checked.
  */
-import crypto from "node:crypto";
 import http from "node:http";
 import { splitAddress } from "../../cluster/probe.ts";
+import { GateServer, HttpFailure, json, parseJson, readBody, redact } from "../http-gate.ts";
 import {
   CONNECTOR_CLASSES,
   Refusal,
@@ -19,31 +19,12 @@ import {
   type SessionScope,
 } from "./policy.ts";
 
+export { gateToken, sessionOfToken } from "../gate-token.ts";
+
 /** Larger than any FileStream configuration; a run cannot make the runner buffer more. */
 export const MAX_BODY_BYTES = 64 * 1024;
 /** The worker's own REST timeout is 90 s; a gate request gives up a little earlier with a clear answer. */
 export const UPSTREAM_TIMEOUT_MS = 60_000;
-const TOKEN_HEX = 32;
-
-/** The HMAC that proves a URL was given to `labSession`. */
-function mac(secret: string, labSession: string): string {
-  return crypto.createHmac("sha256", secret).update(`connect-gate:${labSession}`).digest("hex").slice(0, TOKEN_HEX);
-}
-
-/** The token in a session's LAB_CONNECT_URL: "<session>.<hmac>", or the HMAC alone for a single learner. */
-export function gateToken(secret: string, labSession: string): string {
-  return labSession ? `${labSession}.${mac(secret, labSession)}` : mac(secret, labSession);
-}
-
-/** The session a token was made for, or undefined when the token was not made with `secret`. */
-export function sessionOfToken(secret: string, token: string): string | undefined {
-  const dot = token.lastIndexOf(".");
-  const labSession = dot < 0 ? "" : token.slice(0, dot);
-  const given = Buffer.from(dot < 0 ? token : token.slice(dot + 1));
-  const expected = Buffer.from(mac(secret, labSession));
-  return given.length === expected.length && crypto.timingSafeEqual(given, expected) ? labSession : undefined;
-}
-
 export interface RestGateOptions {
   /** host:port of the worker's REST listener. */
   upstream: string;
@@ -51,14 +32,6 @@ export interface RestGateOptions {
   scopeOf(token: string): SessionScope | undefined;
   /** One line per refusal, for the runner's log. */
   log?: (line: string) => void;
-}
-
-class HttpFailure extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.status = status;
-  }
 }
 
 interface Upstream {
@@ -69,50 +42,29 @@ interface Upstream {
 
 export class RestGate {
   private readonly options: RestGateOptions;
-  private server: http.Server | undefined;
-  private listening: Promise<void> | undefined;
+  private readonly server: GateServer;
 
   constructor(options: RestGateOptions) {
     this.options = options;
+    this.server = new GateServer((request, response) => this.handle(request, response), UPSTREAM_TIMEOUT_MS + 10_000);
   }
 
   /** Listens on host:port unless it does already. */
   listen(port: number, host = "127.0.0.1"): Promise<void> {
-    if (this.listening) return this.listening;
-    const server = http.createServer((request, response) => void this.handle(request, response));
-    server.headersTimeout = 10_000;
-    server.requestTimeout = UPSTREAM_TIMEOUT_MS + 10_000;
-    server.keepAliveTimeout = 5_000;
-    server.maxConnections = 64;
-    this.server = server;
-    this.listening = new Promise<void>((resolve, reject) => {
-      server.once("error", (error) => {
-        this.server = undefined;
-        this.listening = undefined;
-        reject(error);
-      });
-      server.listen(port, host, () => resolve());
-    });
-    return this.listening;
+    return this.server.listen(port, host);
   }
 
   /** The port it listens on (the one the OS chose for port 0), or undefined. */
   get port(): number | undefined {
-    const address = this.server?.address();
-    return typeof address === "object" && address ? address.port : undefined;
+    return this.server.port;
   }
 
   get isListening(): boolean {
-    return this.server?.listening ?? false;
+    return this.server.isListening;
   }
 
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    this.listening = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.server.close();
   }
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
@@ -126,7 +78,7 @@ export class RestGate {
       const method = request.method ?? "GET";
       const target = route(scope, method, match[2] ?? "");
       if (target.kind === "refused") throw new HttpFailure(target.status, target.refusal.message);
-      const body = await readBody(request);
+      const body = await readBody(request, MAX_BODY_BYTES, "a connector configuration fits in far less.");
       const forwardPath = (match[2] ?? "/") + url.search;
 
       switch (target.kind) {
@@ -237,51 +189,7 @@ function refuse(refusal: Refusal | undefined): void {
   if (refusal) throw new HttpFailure(403, refusal.message);
 }
 
-function readBody(request: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(request.headers["content-length"] ?? 0);
-    if (declared > MAX_BODY_BYTES) {
-      request.resume();
-      reject(new HttpFailure(413, `The request body is larger than ${MAX_BODY_BYTES} bytes; a connector configuration fits in far less.`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    // Past the limit the rest is read and dropped (the server's request timeout bounds it), so the answer arrives.
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) reject(new HttpFailure(413, `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
-      else chunks.push(chunk);
-    });
-    request.once("end", () => resolve(Buffer.concat(chunks)));
-    request.once("error", reject);
-  });
-}
-
-function parseJson(body: Buffer): unknown {
-  if (body.length === 0) throw new HttpFailure(400, "This request needs a JSON body (content-type: application/json).");
-  try {
-    return JSON.parse(body.toString("utf8"));
-  } catch (error) {
-    throw new HttpFailure(400, `The request body is not JSON: ${(error as Error).message}`);
-  }
-}
-
 function send(response: http.ServerResponse, answer: Upstream): void {
   response.writeHead(answer.status, { "content-type": answer.contentType ?? "application/json" });
   response.end(answer.body);
-}
-
-function json(response: http.ServerResponse, status: number, body: unknown): void {
-  if (response.headersSent) {
-    response.destroy();
-    return;
-  }
-  response.writeHead(status, { "content-type": "application/json" });
-  response.end(JSON.stringify(body));
-}
-
-/** The URL without the token's HMAC, for logs. */
-function redact(url: string | undefined): string {
-  return (url ?? "").replace(/^(\/s\/(?:[^/]*\.)?)[0-9a-f]+/, "$1…");
 }
