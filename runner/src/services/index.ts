@@ -10,6 +10,7 @@ import { ensurePlugin } from "../cluster/local/plugin.ts";
 import type { Config } from "../config/index.ts";
 import type { PreparedServices } from "../runs/manager.ts";
 import type { Engine } from "../sandbox/types.ts";
+import { Sessions } from "../session/index.ts";
 import { runnerSecret } from "../session/secret.ts";
 import { ServiceManager } from "./manager.ts";
 import { servicePorts, type ServicePorts } from "./ports.ts";
@@ -64,6 +65,14 @@ export function createServices(
       ports,
       classroom,
       bootstrap: () => [...cluster.bootstrap],
+      // A classroom session's connectors log in as the session on the learner listener (its ACLs, its quotas).
+      learner:
+        classroom && cluster.learnerAccess
+          ? {
+              bootstrap: cluster.learnerAccess.bootstrap,
+              login: (labSession) => new Sessions("classroom", secret()).credentials(labSession),
+            }
+          : undefined,
     }),
     // The TLS listener is the local cluster's own: elsewhere there is none to open.
     ...(cluster.secureAccess

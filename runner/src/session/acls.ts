@@ -30,6 +30,19 @@ export function sessionAcls(prefix: string, user = prefix): AclEntry[] {
     operation: AclOperationTypes.ALL,
     permissionType: AclPermissionTypes.ALLOW,
   }));
+  // A sink connector's consumer group is "connect-<connector name>", and a session's connectors are named with
+  // its prefix (the Connect gate's rule): the group belongs to the session too.
+  if (prefix) {
+    named.push({
+      resourceType: AclResourceTypes.GROUP,
+      resourceName: `connect-${prefix}.`,
+      resourcePatternType: ResourcePatternTypes.PREFIXED,
+      principal,
+      host: "*",
+      operation: AclOperationTypes.ALL,
+      permissionType: AclPermissionTypes.ALLOW,
+    });
+  }
   // Lessons read broker configs and the controller quorum: cluster-wide reads that reveal no other session's
   // records (DESCRIBE also lists ACLs, whose principals are hashed prefixes; knowing one does not give its login).
   // ALTER is withheld on purpose: in Kafka it is also the right to create ACLs, so a session holding it could

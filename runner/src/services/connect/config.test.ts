@@ -37,7 +37,7 @@ describe("workerProperties", () => {
       listeners: "http://127.0.0.1:32120",
       "plugin.path": "/cache/plugins",
       "plugin.discovery": "service_load",
-      "connector.client.config.override.policy": "None",
+      "connector.client.config.override.policy": "All",
     });
   });
 

@@ -110,8 +110,9 @@ export function workerProperties(options: WorkerOptions): string {
     "rest.advertised.listener": "http",
     "plugin.path": pluginPath,
     ...(serviceLoad ? { "plugin.discovery": "service_load" } : {}),
-    // A connector may not override its clients' settings (producer.override.sasl.jaas.config and the like).
-    "connector.client.config.override.policy": "None",
+    // Connectors' clients take the overrides the gate adds (a classroom session's learner listener and login);
+    // a learner's own override settings never reach the worker (policy.ts allows none).
+    "connector.client.config.override.policy": "All",
     // A single worker: when it comes back after a crash, its connectors are assigned at once, not after 5 min.
     "scheduled.rebalance.max.delay.ms": 0,
   };

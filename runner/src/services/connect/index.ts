@@ -75,6 +75,11 @@ export interface ConnectOptions {
   filesRoot?: string;
   /** Refusals of the gate (the runner's log). */
   log?: (line: string) => void;
+  /**
+   * A classroom's learner listener and the login of each session on it: a session's connectors then produce and
+   * consume as the session, within its ACLs and quotas. Omitted, they use the worker's own clients.
+   */
+  learner?: { bootstrap: readonly string[]; login(labSession: string): { username: string; password: string } } | undefined;
 }
 
 const BWRAP = "/usr/bin/bwrap";
@@ -89,6 +94,17 @@ const GRACE_MS = 30_000;
 const ESTIMATED_MEMORY_MB = 280;
 /** A classroom session may hold this many connectors at once. */
 export const MAX_SESSION_CONNECTORS = 10;
+
+/** The client settings of a session's connectors: the learner listener, logged in as the session (SASL/PLAIN). */
+export function sessionClients(bootstrap: readonly string[], login: { username: string; password: string }): Record<string, string> {
+  const quote = (text: string) => JSON.stringify(text);
+  return {
+    "bootstrap.servers": bootstrap.join(","),
+    "security.protocol": "SASL_PLAINTEXT",
+    "sasl.mechanism": "PLAIN",
+    "sasl.jaas.config": `org.apache.kafka.common.security.plain.PlainLoginModule required username=${quote(login.username)} password=${quote(login.password)};`,
+  };
+}
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
@@ -143,6 +159,10 @@ export class ConnectService implements Service {
       prefix: labSession ? `${labSession}.` : "",
       workerFiles: this.workerFilesDir(labSession),
       maxConnectors: this.options.classroom ? MAX_SESSION_CONNECTORS : undefined,
+      clients:
+        labSession && this.options.learner
+          ? sessionClients(this.options.learner.bootstrap, this.options.learner.login(labSession))
+          : undefined,
     };
   }
 

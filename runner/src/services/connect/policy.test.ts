@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { checkConfig, checkName, filterConnectorList, route, type SessionScope } from "./policy.ts";
+import { sessionClients } from "./index.ts";
+import {
+  checkConfig,
+  checkName,
+  filterConnectorList,
+  hideSessionLogin,
+  route,
+  withSessionClients,
+  withoutSessionClients,
+  type SessionScope,
+} from "./policy.ts";
 
 const scope: SessionScope = { prefix: "s-0123456789ab.", workerFiles: "/connect-files/f00", maxConnectors: 10 };
 const single: SessionScope = { prefix: "", workerFiles: "/connect-files/f11" };
@@ -180,5 +190,35 @@ describe("filterConnectorList", () => {
       "s-0123456789ab.a": { status: {} },
     });
     expect(filterConnectorList(single, names)).toEqual(names);
+  });
+});
+
+describe("a classroom session's connector clients", () => {
+  const clients = sessionClients(["127.0.0.1:19292"], { username: "s-0123456789ab", password: "hmac" });
+  const classroom: SessionScope = { ...scope, clients };
+
+  it("log in as the session on the learner listener: producer, consumer and admin alike", () => {
+    const forwarded = withSessionClients(classroom, source());
+    for (const kind of ["producer", "consumer", "admin"]) {
+      expect(forwarded[`${kind}.override.bootstrap.servers`]).toBe("127.0.0.1:19292");
+      expect(forwarded[`${kind}.override.security.protocol`]).toBe("SASL_PLAINTEXT");
+      expect(forwarded[`${kind}.override.sasl.jaas.config`]).toBe(
+        'org.apache.kafka.common.security.plain.PlainLoginModule required username="s-0123456789ab" password="hmac";',
+      );
+    }
+    expect(withSessionClients(single, source())).toEqual(source());
+  });
+
+  it("come back out of a configuration the learner read and sends again, while a learner's own override is refused", () => {
+    const echoed = withoutSessionClients(classroom, withSessionClients(classroom, source()));
+    expect(echoed).toEqual(source());
+    expect(refusal(echoed, classroom)).toBeUndefined();
+    const shown = hideSessionLogin(classroom, { name: "x", config: withSessionClients(classroom, source()) }) as {
+      config: Record<string, unknown>;
+    };
+    expect(JSON.stringify(shown)).not.toContain('password="hmac"');
+    expect(withoutSessionClients(classroom, shown.config)).toEqual(source());
+    const own = withoutSessionClients(classroom, source({ "producer.override.sasl.jaas.config": "someone else's" }));
+    expect(refusal(own, classroom)).toMatch(/Setting "producer.override.sasl.jaas.config" is not available/);
   });
 });

@@ -13,6 +13,57 @@ export interface SessionScope {
   workerFiles: string;
   /** Connectors the session may have at once (classroom mode); undefined for no limit. */
   maxConnectors?: number | undefined;
+  /**
+   * The settings of the clients the worker runs for the session's connectors (producer, consumer, admin): in a
+   * classroom, the learner listener and the session's own login, so Kafka holds a connector to the session's ACLs
+   * and quotas as it holds the session's runs. Undefined: the worker's own clients (a single learner).
+   */
+  clients?: Record<string, string> | undefined;
+}
+
+/** The client kinds a connector's settings may override (KIP-458), each with its prefix. */
+const CLIENT_PREFIXES = ["producer.override.", "consumer.override.", "admin.override."] as const;
+
+/**
+ * `config` with the session's client settings for every kind of client a connector uses. The gate adds them to
+ * what it forwards; a learner's own override settings are refused by checkConfig.
+ */
+export function withSessionClients(scope: SessionScope, config: Record<string, unknown>): Record<string, unknown> {
+  if (!scope.clients) return config;
+  const added = Object.fromEntries(
+    CLIENT_PREFIXES.flatMap((prefix) => Object.entries(scope.clients!).map(([key, value]) => [prefix + key, value])),
+  );
+  return { ...config, ...added };
+}
+
+/** What a learner sees in place of the session's login in a connector's settings. */
+export const HIDDEN_LOGIN = "[the session's login, added by the course]";
+
+/** `answer` (any JSON from the worker) with the session's JAAS login replaced by HIDDEN_LOGIN wherever it appears. */
+export function hideSessionLogin(scope: SessionScope, answer: unknown): unknown {
+  const login = scope.clients?.["sasl.jaas.config"];
+  if (!login) return answer;
+  const hide = (value: unknown): unknown =>
+    value === login
+      ? HIDDEN_LOGIN
+      : Array.isArray(value)
+        ? value.map(hide)
+        : value && typeof value === "object"
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hide(v)]))
+          : value;
+  return hide(answer);
+}
+
+/**
+ * `config` without the overrides the gate itself added, as a learner sends back a configuration it read from the
+ * worker (GET …/config, then PUT it with a change): those are not the learner's to set, and come back anyway.
+ */
+export function withoutSessionClients(scope: SessionScope, config: unknown): unknown {
+  if (!scope.clients || typeof config !== "object" || config === null || Array.isArray(config)) return config;
+  const ours = withSessionClients(scope, {});
+  const echoed = (key: string, value: unknown) =>
+    key in ours && (String(value) === ours[key] || (key.endsWith("sasl.jaas.config") && value === HIDDEN_LOGIN));
+  return Object.fromEntries(Object.entries(config).filter(([key, value]) => !echoed(key, value)));
 }
 
 export const CONNECTOR_CLASSES = {

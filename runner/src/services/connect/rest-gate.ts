@@ -16,6 +16,9 @@ import {
   filterConnectorList,
   ownsConnector,
   route,
+  hideSessionLogin,
+  withSessionClients,
+  withoutSessionClients,
   type SessionScope,
 } from "./policy.ts";
 
@@ -88,14 +91,14 @@ export class RestGate {
         case "list": {
           const answer = await this.upstream("GET", forwardPath);
           if (answer.status !== 200) return send(response, answer);
-          return json(response, 200, filterConnectorList(scope, JSON.parse(answer.body.toString("utf8"))));
+          return json(response, 200, hideSessionLogin(scope, filterConnectorList(scope, JSON.parse(answer.body.toString("utf8")))));
         }
         case "validate": {
           const known = [...CONNECTOR_CLASSES.source, ...CONNECTOR_CLASSES.sink] as readonly string[];
           if (!known.includes(target.plugin)) {
             throw new HttpFailure(403, `Plugin ${target.plugin} is not installed here: validate FileStreamSource or FileStreamSink.`);
           }
-          const config = parseJson(body);
+          const config = withoutSessionClients(scope, parseJson(body));
           refuse(checkConfig(scope, config));
           return send(response, await this.upstream(method, forwardPath, config));
         }
@@ -105,19 +108,25 @@ export class RestGate {
             throw new HttpFailure(400, 'POST /connectors takes {"name": …, "config": {…}}.');
           refuse(checkName(scope, request.name));
           const name = request.name as string;
-          refuse(checkConfig(scope, request.config, name));
+          const config = withoutSessionClients(scope, request.config);
+          refuse(checkConfig(scope, config, name));
           await this.requireRoom(scope, name);
-          return send(response, await this.upstream(method, forwardPath, { name, config: request.config }));
+          return send(
+            response,
+            await this.upstream(method, forwardPath, { name, config: withSessionClients(scope, config as Record<string, unknown>) }),
+          );
         }
         case "connector": {
           if (target.rest === "/config" && method === "PUT") {
-            const config = parseJson(body);
+            const config = withoutSessionClients(scope, parseJson(body));
             refuse(checkConfig(scope, config, target.name));
             await this.requireRoom(scope, target.name);
-            return send(response, await this.upstream(method, forwardPath, config));
+            return send(response, await this.upstream(method, forwardPath, withSessionClients(scope, config as Record<string, unknown>)));
           }
           const payload = body.length ? parseJson(body) : undefined;
-          return send(response, await this.upstream(method, forwardPath, payload));
+          const answer = await this.upstream(method, forwardPath, payload);
+          if (!scope.clients || !/json/.test(answer.contentType ?? "") || answer.body.length === 0) return send(response, answer);
+          return json(response, answer.status, hideSessionLogin(scope, JSON.parse(answer.body.toString("utf8"))));
         }
       }
     } catch (error) {
