@@ -2,7 +2,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import starlight from "@astrojs/starlight";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "astro/config";
+import { precompress } from "./scripts/precompress.ts";
 import { stripOrder } from "./runner/src/protocol/lessons.ts";
 
 const lessonsRoot = path.resolve("content/lessons");
@@ -47,6 +49,18 @@ export default defineConfig({
       pagination: true,
       lastUpdated: false,
     }),
+    // Brotli and gzip copies of the built files, which the runner serves to browsers that accept them.
+    {
+      name: "offset-precompress",
+      hooks: {
+        "astro:build:done": async ({ dir, logger }) => {
+          const started = Date.now();
+          const r = await precompress(fileURLToPath(dir));
+          const mb = (/** @type {number} */ n) => (n / 1024 / 1024).toFixed(1);
+          logger.info(`${r.files} files compressed: ${mb(r.rawBytes)} MB → ${mb(r.brotliBytes)} MB brotli (${Date.now() - started} ms)`);
+        },
+      },
+    },
   ],
   vite: {
     server: { proxy: { "/api": { target: runnerUrl, changeOrigin: false } } },

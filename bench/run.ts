@@ -319,7 +319,7 @@ async function main(): Promise<void> {
     endVsDirect: ratio(results.latency.sandboxWarm?.toEnd.p50, results.latency.direct?.toEnd.p50),
     processFirstOutputVsBare: ratio(results.latency.process?.toFirstStdout.p50, results.latency.bare?.toFirstStdout.p50),
     coldFirstOutputVsBare: ratio(results.latency.sandboxCold?.toFirstStdout.p50, results.latency.bare?.toFirstStdout.p50),
-    lessonJsVsPlain: ratio(results.weight?.lesson?.beforeInteraction.jsGzipKb, results.weight?.plain?.beforeInteraction.jsGzipKb),
+    lessonJsVsPlain: ratio(results.weight?.lesson?.beforeInteraction.jsWireKb, results.weight?.plain?.beforeInteraction.jsWireKb),
   };
   const markdown = renderMarkdown(results);
   const outDir = path.join(import.meta.dirname, "results");

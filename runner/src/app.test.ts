@@ -2,7 +2,10 @@
  * The HTTP surface with no Kafka and no sandbox: createApp() with the fake engine and a fake cluster, driven with
  * app.request(). Status codes, error bodies and the guards in front of every route.
  */
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
+import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { createApp } from "./app.ts";
 import type { ClusterBackend } from "./cluster/index.ts";
@@ -32,7 +35,7 @@ const cluster: ClusterBackend = {
   startBroker: () => Promise.resolve(),
 };
 
-function app(env: Record<string, string> = {}) {
+function app(env: Record<string, string> = {}, siteDir?: string) {
   const config = loadConfig({ FAULT_INJECTION: "on", ...env });
   const engine = new FakeEngine();
   const sessions = new Sessions(config.COURSE_MODE, "test-secret");
@@ -55,6 +58,7 @@ function app(env: Record<string, string> = {}) {
     sessions,
     services: noServices(),
     lessonServices: () => [],
+    ...(siteDir ? { siteDir } : {}),
   });
 }
 
@@ -188,5 +192,38 @@ describe("a full queue", () => {
     const full = await send();
     expect(full.headers.get("retry-after")).toBe("5");
     expect(await errorOf(full)).toMatch(/Too many runs/);
+  });
+});
+
+describe("the built site", () => {
+  const site = fs.mkdtempSync(path.join(os.tmpdir(), "offset-site-"));
+  const script = "console.log('a lesson');\n".repeat(200);
+  fs.mkdirSync(path.join(site, "_astro"));
+  fs.writeFileSync(path.join(site, "index.html"), "<!doctype html><title>Offset</title>");
+  fs.writeFileSync(path.join(site, "_astro", "page.DldqwPus.js"), script);
+  fs.writeFileSync(path.join(site, "_astro", "page.DldqwPus.js.br"), zlib.brotliCompressSync(script));
+  fs.writeFileSync(path.join(site, "_astro", "page.DldqwPus.js.gz"), zlib.gzipSync(script));
+  const get = (file: string, headers: Record<string, string> = {}) =>
+    app({}, site).request(`http://127.0.0.1:4321${file}`, { headers: { host: "127.0.0.1:4321", ...headers } });
+
+  it("sends the build's brotli or gzip copy to a browser that accepts it, and the file itself otherwise", async () => {
+    const br = await get("/_astro/page.DldqwPus.js", { "accept-encoding": "gzip, deflate, br, zstd" });
+    expect(br.headers.get("content-encoding")).toBe("br");
+    expect(br.headers.get("vary")).toMatch(/Accept-Encoding/i);
+    expect(br.headers.get("content-type")).toMatch(/javascript/);
+    expect(zlib.brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString()).toBe(script);
+    const gz = await get("/_astro/page.DldqwPus.js", { "accept-encoding": "gzip" });
+    expect(gz.headers.get("content-encoding")).toBe("gzip");
+    const plain = await get("/_astro/page.DldqwPus.js");
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.text()).toBe(script);
+  });
+
+  it("lets browsers keep hashed assets for good and check pages again on each visit", async () => {
+    expect((await get("/_astro/page.DldqwPus.js")).headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect((await get("/")).headers.get("cache-control")).toBe("no-cache");
+    const api = await get("/api/nothing");
+    expect(api.status).toBe(404);
+    expect(api.headers.get("cache-control")).toBeNull();
   });
 });

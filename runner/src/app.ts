@@ -44,6 +44,19 @@ export function errorResponse(error: Error, c: Context): Response {
   return c.json({ error: "The runner hit an internal error. It has been logged; try again." }, 500);
 }
 
+/** A year: what a file whose name carries its content's hash may be cached for. */
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+/**
+ * Caching for the built site: Astro's `/_astro/` files are named by their content's hash, so a browser keeps them
+ * for good and a second visit fetches no JavaScript; pages and other files are checked again on each visit.
+ */
+export const staticCaching = async (c: Context, next: () => Promise<void>): Promise<void> => {
+  await next();
+  if ((c.req.method !== "GET" && c.req.method !== "HEAD") || c.res.status !== 200 || c.req.path.startsWith("/api/")) return;
+  c.header("Cache-Control", c.req.path.startsWith("/_astro/") ? IMMUTABLE : "no-cache");
+};
+
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
 
@@ -58,7 +71,9 @@ export function createApp(deps: AppDeps): Hono {
 
   if (deps.siteDir && fs.existsSync(deps.siteDir)) {
     const root = path.relative(process.cwd(), deps.siteDir) || ".";
-    app.use("/*", serveStatic({ root }));
+    app.use("/*", staticCaching);
+    // The build writes brotli and gzip copies beside each file (scripts/precompress.ts): sent to browsers that accept them.
+    app.use("/*", serveStatic({ root, precompressed: true }));
     app.notFound((c) => {
       const page = path.join(deps.siteDir!, "404.html");
       return c.html(fs.existsSync(page) ? fs.readFileSync(page, "utf8") : "Not found", 404);
