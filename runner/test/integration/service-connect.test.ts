@@ -187,7 +187,20 @@ describe("Kafka Connect 4.3.1 (distributed worker)", () => {
   });
 
   it("keeps its configs, offsets and status in three compacted topics replicated on all three brokers", async () => {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [internal.configs, internal.offsets, internal.status] });
+    // The worker has just created them: a broker that has not replayed the new topics yet answers "does not host
+    // this topic-partition" (KRaft brokers apply the metadata log each at its own pace), so ask until all do.
+    let topics: Awaited<ReturnType<typeof admin.fetchTopicMetadata>>["topics"] = [];
+    const described = await waitFor(async () => {
+      try {
+        topics = (await admin.fetchTopicMetadata({ topics: [internal.configs, internal.offsets, internal.status] })).topics;
+        return true;
+      } catch (error) {
+        const e = error as { type?: string; retriable?: boolean };
+        if (e.type === "UNKNOWN_TOPIC_OR_PARTITION" || e.retriable) return false;
+        throw error;
+      }
+    }, 15_000);
+    expect(described, "the brokers did not all know the worker's internal topics within 15 s").toBe(true);
     expect(topics.map((t) => t.name).sort()).toEqual([internal.configs, internal.offsets, internal.status].sort());
     for (const topic of topics) for (const partition of topic.partitions) expect(partition.replicas).toHaveLength(3);
     expect(topics.find((t) => t.name === internal.configs)?.partitions).toHaveLength(1);
