@@ -81,7 +81,6 @@ export function createServices(
             ports,
             classroom,
             secure: cluster.secureAccess,
-            bootstrap: () => cluster.bootstrap,
             acls,
             secret: rabbitSecret,
           }),

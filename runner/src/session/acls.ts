@@ -154,7 +154,8 @@ export class SessionAcls {
     }
   }
 
-  private async anyBroker<T>(work: (broker: string) => Promise<T>): Promise<T> {
+  /** Runs `work` against the first broker that answers (on the runner's own listener). */
+  async anyBroker<T>(work: (broker: string) => Promise<T>): Promise<T> {
     let last: unknown;
     for (const broker of this.bootstrap()) {
       try {

@@ -156,7 +156,7 @@ export class Reader {
 
 let correlation = 1;
 /** A request: header v1, or v2 (with its tagged-field section) for a flexible version, then the body. */
-export function request(apiKey: number, version: number, body: (w: Writer) => void, flexible = false): Buffer {
+function request(apiKey: number, version: number, body: (w: Writer) => void, flexible = false): Buffer {
   const w = new Writer()
     .int16(apiKey)
     .int16(version)
