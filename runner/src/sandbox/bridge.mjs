@@ -30,13 +30,26 @@ await Promise.all(
           // Only the snippet's own sockets may keep the process alive; the bridge must never delay its exit.
           inbound.unref();
           outbound.unref();
+          let answered = false;
+          outbound.once("data", () => (answered = true));
           const drop = () => {
-            inbound.destroy();
+            // The snippet's connection was accepted here before the host half tried the target. If the target
+            // closed without a byte (a stopped broker refuses at once), reset instead of a clean close: the
+            // client then sees a connection error, as it would against the refused port itself, and not a
+            // server that hung up (kafkajs retries those on the same broker instead of moving to the next).
+            if (inbound.destroyed || inbound.writableEnded) {
+              // The snippet closed its end, or the close is under way: nothing is left to do here.
+            } else if (!answered) inbound.resetAndDestroy();
+            // What the target sent last is delivered before the connection closes.
+            else inbound.end(() => inbound.destroy());
             outbound.destroy();
           };
           inbound.on("error", drop).on("close", drop);
           outbound.on("error", drop).on("close", drop);
-          inbound.pipe(outbound).pipe(inbound);
+          // The target's end is passed on by drop, so that a close before any answer can become a reset.
+          outbound.on("end", drop);
+          inbound.pipe(outbound);
+          outbound.pipe(inbound, { end: false });
         });
         server.unref();
         // A port the snippet took first just stays unbridged; the run reports the service as unreachable.

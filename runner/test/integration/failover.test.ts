@@ -45,6 +45,39 @@ describe("a broker stops mid-course", () => {
     expect(run.stdout, run.stderr).toMatch(/acknowledged \d+ batches with acks=all/);
     expect(run.end?.reason).toBe("ok");
 
+    // A stopped broker's port refuses connections, so a client that lists it first moves on to the next one at
+    // once (kafkajs rotates its seed broker on a connection error, not on a connection the server closed).
+    const seedFirst = await collectRun(
+      base,
+      {
+        lang: "ts",
+        code: `
+          import net from "node:net";
+          import { Kafka } from "kafkajs";
+          import { brokers, labConfig } from "lab";
+          const stopped = brokers[1];
+          const [host, port] = stopped.split(":");
+          const error = await new Promise((resolve) => {
+            const socket = net.connect({ host, port: Number(port) });
+            socket.resume().on("error", (e) => resolve(e.code)).on("close", () => resolve("closed"));
+          });
+          console.log("raw connection to the stopped broker: " + error);
+          const admin = new Kafka({ ...labConfig, brokers: [stopped, ...brokers.filter((b) => b !== stopped)] }).admin();
+          const started = Date.now();
+          await admin.connect();
+          await admin.listTopics();
+          await admin.disconnect();
+          console.log("connected past the stopped broker in " + (Date.now() - started) + " ms");
+        `,
+      },
+      session,
+    );
+    expect(seedFirst.stdout, seedFirst.stderr).toMatch(/raw connection to the stopped broker: ECONNRESET/);
+    const past = /connected past the stopped broker in (\d+) ms/.exec(seedFirst.stdout);
+    expect(past, seedFirst.stderr).not.toBeNull();
+    // Retrying the same seed (the failure this guards against) takes 12 s or more before giving up.
+    expect(Number(past![1])).toBeLessThan(8000);
+
     const view = (await (await fetch(`${base}/api/cluster`, session)).json()) as {
       topics: { name: string; partitions: { leader: number; isr: number[] }[] }[];
     };
