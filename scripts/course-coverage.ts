@@ -28,7 +28,7 @@ export interface LessonCoverage {
     /** Declared wrong solutions whose file is missing. */
     missingWrong: string[];
   }[];
-  /** .ts and .sh files in the folder that no snippet or exercise declares. */
+  /** .ts, .sh and .py files in the folder that no snippet or exercise declares. */
   orphans: string[];
   later: string[];
   /** Where the frontmatter breaks the lesson schema (src/lesson-schema.ts), one line each. */
@@ -88,7 +88,7 @@ export function coverage(): LessonCoverage[] {
       ...exercises.flatMap((e) => [`${e.id}.ts`, `${e.id}.solution.ts`, `${e.id}.check.ts`]),
       ...(data.exercises ?? []).flatMap((e) => (e.wrong ?? []).map((w) => w.file)),
     ]);
-    const orphans = fs.readdirSync(dir).filter((f) => /\.(ts|sh)$/.test(f) && !declared.has(f));
+    const orphans = fs.readdirSync(dir).filter((f) => /\.(ts|sh|py)$/.test(f) && !declared.has(f));
     const rel = path.relative(lessonsRoot, dir).split(path.sep).map(strip).join("/");
     // The same schema the site builds with: a frontmatter the build would refuse fails here, with the field named.
     const checked = lessonSchema.safeParse(data);

@@ -20,7 +20,10 @@ export const snippetSchema = z.object({
   /** File name of the snippet, beside the lesson's index.mdx. */
   file: z
     .string()
-    .regex(/^[\w.-]+\.(ts|sh)$/, "a snippet file is a .ts (TypeScript) or .sh (shell, with the Kafka CLI) file beside index.mdx"),
+    .regex(
+      /^[\w.-]+\.(ts|sh|py)$/,
+      "a snippet file is a .ts (TypeScript), .sh (shell, with the Kafka CLI) or .py (Python 3) file beside index.mdx",
+    ),
   /** What a correct run shows; the lesson checks assert it. */
   expect: snippetExpectSchema,
   /** Longest a correct run takes, in seconds (lesson checks wait this long). */

@@ -51,3 +51,20 @@ test("edits survive a reload and Reset restores the original", async ({ page }) 
   await expect(reloaded.locator(".monaco-editor .view-lines")).not.toContainText("// my note");
   await expect(reloaded.getByRole("button", { name: "Reset" })).toBeDisabled();
 });
+
+test("a Python snippet opens as Python and runs as edited", async ({ page }) => {
+  const { root, editor } = await openEditor(page, "produce.py");
+  // Monaco marks the editor with its language, and the Python grammar gives a keyword another token than a name.
+  await expect(root.locator("[data-mode-id]").first()).toHaveAttribute("data-mode-id", "python");
+  const firstLine = editor.locator(".view-line").first();
+  const keyword = await firstLine.locator("span span", { hasText: /^import$/ }).getAttribute("class");
+  const name = await firstLine.locator("span span", { hasText: /^\s*lab$/ }).getAttribute("class");
+  expect(keyword).toMatch(/mtk\d+/);
+  expect(name).toMatch(/mtk\d+/);
+  expect(keyword).not.toBe(name);
+  await typeAtEnd(page, editor, '\nprint("edited in Python")');
+  await root.getByRole("button", { name: /Run/ }).click();
+  const output = root.locator('[data-part="output"]');
+  await expect(output).toContainText("Written to first-events, partition", { timeout: 60_000 });
+  await expect(output).toContainText("edited in Python");
+});

@@ -11,6 +11,7 @@ import type { BrokerControlEvent } from "./protocol/index.ts";
 import { RunManager } from "./runs/manager.ts";
 import { RunQueue } from "./runs/queue.ts";
 import { kafkaCliOnce } from "./cluster/local/kafka-cli.ts";
+import { pythonOnce } from "./cluster/local/python.ts";
 import { createEngine } from "./sandbox/index.ts";
 import type { Engine } from "./sandbox/types.ts";
 import { SessionAcls } from "./session/acls.ts";
@@ -82,7 +83,14 @@ export async function startServer(config: Config, options: { owned: boolean; pro
   const concurrency = config.RUN_CONCURRENCY || defaultConcurrency();
   // Kafka's command-line tools for `sh` snippets: fetched on the first such run (or ahead, below), then cached.
   const kafkaCli = kafkaCliOnce(config.OFFSET_HOME);
-  const engine = await createEngine(config, progress, { brokers: runBrokers, slots: concurrency + config.RUN_WARM_POOL, kafkaCli });
+  // Python's Kafka clients for `py` snippets: installed from PyPI on the first such run (or ahead, below), then cached.
+  const python = pythonOnce(config.OFFSET_HOME);
+  const engine = await createEngine(config, progress, {
+    brokers: runBrokers,
+    slots: concurrency + config.RUN_WARM_POOL,
+    kafkaCli,
+    python,
+  });
   const inspector = new ClusterInspector(() => cluster.bootstrap);
   // Companion services start when a lesson that needs them is opened or run, and stop when idle.
   const services = createServiceManager(config, createServices(config, cluster, acls), { owned: options.owned, log: progress });
@@ -92,6 +100,7 @@ export async function startServer(config: Config, options: { owned: boolean; pro
     void kafkaCli()
       .then(() => engine.prepareCli?.())
       .catch((error: Error) => console.error(`[runner] the Kafka CLI: ${error.message}`));
+    void python().catch((error: Error) => console.error(`[runner] Python: ${error.message}`));
   }
   // Each service forgets the session whatever its state: a stopped one records it and deletes it at its next start.
   const forgetInServices = async (prefix: string) => {
@@ -135,6 +144,7 @@ export async function startServer(config: Config, options: { owned: boolean; pro
     servicesFor: servicesForRuns(services, engine, (lesson) => lessonServices(lesson)),
     lessonJava: (lesson) => lessonNeedsJava(lesson),
     kafkaCli: async (say) => void (await kafkaCli(say)),
+    ...(engine.name === "docker" ? {} : { python: async (say: (text: string) => void) => void (await python(say)) }),
     cliLimits: { memoryMb: config.RUN_CLI_MEMORY_MB, timeoutMs: config.RUN_CLI_TIMEOUT_MS },
     brokerControl: (event, lesson) => controlBroker(event, lesson),
   });

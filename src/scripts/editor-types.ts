@@ -1,3 +1,5 @@
+import type { SnippetLang } from "./snippet-lang.ts";
+
 /** What the snippet element needs from an editor, whichever editor implements it. */
 export interface CodeEditor {
   getValue(): string;
@@ -7,8 +9,8 @@ export interface CodeEditor {
 
 /** How the editor reports back to the snippet that owns it. */
 export interface EditorHooks {
-  /** The snippet's language: TypeScript (with kafkajs and lab types) or a shell script. */
-  lang: "ts" | "sh";
+  /** The snippet's language: TypeScript (with kafkajs and lab types), a shell script, or Python. */
+  lang: SnippetLang;
   /** Accessible name of the editor. */
   label: string;
   /** The text changed (typing, paste, undo, setValue). */

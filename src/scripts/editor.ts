@@ -4,16 +4,17 @@
  */
 import type { CodeEditor, EditorHooks } from "./editor-types.ts";
 import { loadMonaco } from "./monaco/load.ts";
+import type { SnippetLang } from "./snippet-lang.ts";
 
 let models = 0;
+const MONACO_LANGUAGES: Record<SnippetLang, string> = { ts: "typescript", sh: "shell", py: "python" };
 
 export async function createEditor(host: HTMLElement, value: string, hooks: EditorHooks): Promise<CodeEditor> {
   const monaco = await loadMonaco();
   // Each snippet gets its own file so the language service treats it as a separate module.
-  const shell = hooks.lang === "sh";
   const model = monaco.editor.createModel(
     value,
-    shell ? "shell" : "typescript",
+    MONACO_LANGUAGES[hooks.lang],
     monaco.Uri.parse(`file:///snippet-${++models}.${hooks.lang}`),
   );
   host.replaceChildren();

@@ -5,10 +5,11 @@
  */
 import type { RunEvent } from "../../runner/src/protocol/index.ts";
 import { readRunEvents } from "../../runner/src/protocol/sse.ts";
+import type { SnippetLang } from "./snippet-lang.ts";
 
 export interface RunOptions {
-  /** The snippet's language: TypeScript, or a shell script with the Kafka CLI. */
-  lang: "ts" | "sh";
+  /** The snippet's language: TypeScript, a shell script with the Kafka CLI, or Python. */
+  lang: SnippetLang;
   exercise?: string | undefined;
   /** The lesson the code belongs to: its runs reach the companion services it needs. */
   lesson?: string | undefined;

@@ -7,6 +7,7 @@ import type { CodeEditor } from "./editor-types.ts";
 import { OutputPanel } from "./output-panel.ts";
 import { RunError, streamRun } from "./run-client.ts";
 import { loadEdit, recordProgress, saveEdit } from "./storage.ts";
+import type { SnippetLang } from "./snippet-lang.ts";
 import type { ServiceStatusView } from "../../runner/src/protocol/cluster.ts";
 
 class OffsetSnippet extends HTMLElement {
@@ -18,9 +19,10 @@ class OffsetSnippet extends HTMLElement {
   private timer: ReturnType<typeof setInterval> | undefined;
   private output!: OutputPanel;
 
-  /** A `.sh` snippet is a shell script run with the Kafka CLI; every other one is TypeScript. */
-  private get snippetLang(): "ts" | "sh" {
-    return this.dataset.lang === "sh" ? "sh" : "ts";
+  /** The language the page rendered it in (from its file name, see snippet-lang.ts). */
+  private get snippetLang(): SnippetLang {
+    const lang = this.dataset.lang;
+    return lang === "sh" || lang === "py" ? lang : "ts";
   }
 
   private get snippetId(): string {

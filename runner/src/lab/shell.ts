@@ -7,10 +7,10 @@
  *                      themselves), empty when one learner has the cluster to themselves;
  *   LAB_PREFIX         what this session's topic and group names start with ("" for a single learner).
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { runToExit } from "./child.ts";
 
 const env = typeof process === "object" ? process.env : {};
 
@@ -31,23 +31,15 @@ export async function runShell(script: string): Promise<void> {
   const config = path.join(env.TMPDIR ?? os.tmpdir(), "lab-client.properties");
   fs.writeFileSync(config, clientProperties(env.LAB_SASL_USERNAME, env.LAB_SASL_PASSWORD), { mode: 0o600 });
   const bin = env.LAB_KAFKA_BIN;
-  const child = spawn("/bin/bash", ["-e", "-o", "pipefail", "-c", script, "snippet.sh"], {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: {
-      ...env,
-      PATH: bin ? `${bin}:${env.PATH ?? "/usr/bin:/bin"}` : env.PATH,
-      LAB_BOOTSTRAP: env.LAB_BROKERS ?? "",
-      LAB_CLIENT_CONFIG: config,
-      LAB_PREFIX: env.LAB_SESSION ? `${env.LAB_SESSION}.` : "",
-    },
-  });
   if (!bin)
     console.error(
       `[offset] The Kafka command-line tools are not available to this run${env.LAB_KAFKA_CLI_UNAVAILABLE ? `: ${env.LAB_KAFKA_CLI_UNAVAILABLE}` : "."}`,
     );
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (exitCode, exitSignal) => resolve([exitCode, exitSignal]));
+  await runToExit("/bin/bash", ["-e", "-o", "pipefail", "-c", script, "snippet.sh"], {
+    ...env,
+    PATH: bin ? `${bin}:${env.PATH ?? "/usr/bin:/bin"}` : env.PATH,
+    LAB_BOOTSTRAP: env.LAB_BROKERS ?? "",
+    LAB_CLIENT_CONFIG: config,
+    LAB_PREFIX: env.LAB_SESSION ? `${env.LAB_SESSION}.` : "",
   });
-  process.exitCode = code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1);
 }

@@ -10,8 +10,13 @@ export const MAX_CODE_BYTES = 64 * 1024;
 export const runRequestSchema = z.object({
   /** Source of the snippet, in `lang`. */
   code: z.string({ error: "`code` must be a string holding the snippet's source" }).min(1, "`code` is empty: write some code to run"),
-  /** "ts": TypeScript with kafkajs and `lab`. "sh": a bash script with Kafka's command-line tools on PATH. */
-  lang: z.enum(["ts", "sh"], { error: 'Unknown `lang`: use "ts" (TypeScript) or "sh" (a shell script with the Kafka CLI)' }),
+  /**
+   * "ts": TypeScript with kafkajs and `lab`. "sh": a bash script with Kafka's command-line tools on PATH.
+   * "py": Python 3 with confluent-kafka, kafka-python and the Python `lab` module.
+   */
+  lang: z.enum(["ts", "sh", "py"], {
+    error: 'Unknown `lang`: use "ts" (TypeScript), "sh" (a shell script with the Kafka CLI) or "py" (Python 3)',
+  }),
   /** Optional exercise to check after the code runs, as "<lesson>/<exercise>". */
   exercise: z.string().max(200).optional(),
   /**

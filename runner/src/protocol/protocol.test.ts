@@ -10,14 +10,15 @@ describe("run protocol", () => {
     expect(runRequestSchema.safeParse({ code: 'kafka-topics.sh --bootstrap-server "$LAB_BOOTSTRAP" --list', lang: "sh" }).success).toBe(
       true,
     );
+    expect(runRequestSchema.safeParse({ code: "import confluent_kafka", lang: "py" }).success).toBe(true);
   });
 
   it("explains what is wrong with a bad request", () => {
-    const result = runRequestSchema.safeParse({ code: "", lang: "py" });
+    const result = runRequestSchema.safeParse({ code: "", lang: "rb" });
     expect(result.success).toBe(false);
     const messages = result.error!.issues.map((i) => i.message).join("\n");
     expect(messages).toMatch(/empty/);
-    expect(messages).toMatch(/use "ts" \(TypeScript\) or "sh"/);
+    expect(messages).toMatch(/use "ts" \(TypeScript\), "sh" \(.*\) or "py" \(Python 3\)/);
   });
 
   it("validates events and ignores unknown ones", () => {

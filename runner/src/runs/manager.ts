@@ -40,6 +40,11 @@ export interface RunManagerOptions {
    * lines). Without it, `sh` runs start without them and say so.
    */
   kafkaCli?(progress: (text: string) => void): Promise<void>;
+  /**
+   * Readies Python and its Kafka clients for a `py` run (the first one on a machine installs them from PyPI, with
+   * progress lines). Without it, `py` runs are told Python is not available.
+   */
+  python?(progress: (text: string) => void): Promise<void>;
   /** Memory (MiB) and wall clock (ms) for an `sh` run: each Kafka tool it starts is a JVM (RUN_CLI_*). */
   cliLimits?: { memoryMb: number; timeoutMs: number };
   /**
@@ -175,15 +180,22 @@ export class RunManager {
         return;
       }
       context = newContext(lesson);
-      if (request.lang === "sh" && this.options.kafkaCli) {
+      // A language's tools are readied before its first run (a first start fetches them, with progress lines).
+      const say = (text: string) => events.push({ event: "service", data: { text } });
+      const options = this.options;
+      const tools =
+        request.lang === "sh" && options.kafkaCli
+          ? { what: "The Kafka command-line tools", ready: () => options.kafkaCli!(say) }
+          : request.lang === "py" && options.python
+            ? { what: "Python and its Kafka clients", ready: () => options.python!(say) }
+            : undefined;
+      if (tools) {
+        const { what } = tools;
         try {
-          await this.options.kafkaCli((text) => events.push({ event: "service", data: { text } }));
+          await tools.ready();
         } catch (error) {
-          console.error("[runner] preparing the Kafka CLI failed:", (error as Error).message);
-          events.push({
-            event: "stderr",
-            data: { text: `The Kafka command-line tools could not be prepared: ${(error as Error).message}\n` },
-          });
+          console.error(`[runner] preparing ${what} failed:`, (error as Error).message);
+          events.push({ event: "stderr", data: { text: `${what} could not be prepared: ${(error as Error).message}\n` } });
           events.push({ event: "end", data: { exitCode: null, reason: "error", durationMs: Math.round(performance.now() - startedAt) } });
           return;
         }
@@ -247,6 +259,7 @@ export class RunManager {
       ...(prepared?.folders?.length ? { folders: prepared.folders } : {}),
       ...(shell || (context.lesson && this.options.lessonJava?.(context.lesson)) ? { java: true } : {}),
       ...(shell ? { cli: true } : {}),
+      ...(lang === "py" ? { python: true } : {}),
       limits: shell ? this.cliLimits() : this.options.limits,
       signal,
       onStdout: (text) => (quiet ? (stdout += text) : events.push({ event: "stdout", data: { text } })),

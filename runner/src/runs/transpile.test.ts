@@ -27,4 +27,14 @@ describe("transpile", () => {
     const literal = /runShell\((.*)\);/s.exec(result.code)?.[1];
     expect(JSON.parse(literal!)).toBe(script);
   });
+
+  it("hands a Python script to python through lab, byte for byte", async () => {
+    const script = 'import lab\nprint(f"{lab.BOOTSTRAP!r} \\u00e9 </script>")\n\tpass\n';
+    const result = await transpile(script, "py");
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.code).toMatch(/^import \{ runPython \} from "lab";/);
+    const literal = /runPython\((.*)\);/s.exec(result.code)?.[1];
+    expect(JSON.parse(literal!)).toBe(script);
+  });
 });

@@ -5,10 +5,12 @@ export type TranspileResult = { ok: true; code: string } | { ok: false; message:
 
 /**
  * Turns a snippet into the module a run executes; a syntax error is returned as a learner-readable message, not
- * thrown. A shell snippet becomes a module that hands the script to bash (lab/shell.ts); bash reports its own errors.
+ * thrown. A shell or Python snippet becomes a module that hands the script to bash (lab/shell.ts) or Python
+ * (lab/python.ts), which report their own errors.
  */
-export async function transpile(source: string, lang: "ts" | "sh" = "ts"): Promise<TranspileResult> {
+export async function transpile(source: string, lang: "ts" | "sh" | "py" = "ts"): Promise<TranspileResult> {
   if (lang === "sh") return { ok: true, code: `import { runShell } from "lab";\nawait runShell(${JSON.stringify(source)});\n` };
+  if (lang === "py") return { ok: true, code: `import { runPython } from "lab";\nawait runPython(${JSON.stringify(source)});\n` };
   try {
     const result = await esbuild.transform(source, {
       loader: "ts",

@@ -15,8 +15,6 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { KafkaCli } from "../cluster/local/kafka-cli.ts";
-import { labJavaClasspath, type LabJava } from "../cluster/local/lab-tools.ts";
 import type { LearnerEndpoint, ServiceName, SharedFolder } from "../services/types.ts";
 import { ZooKeeperReadOnlyGate } from "../services/zookeeper-gate.ts";
 import { BrokerBridge, parseBroker, type Gate } from "./broker-bridge.ts";
@@ -24,12 +22,14 @@ import { CgroupParent, type Controller } from "./cgroup.ts";
 import { SANDBOX_CLI_ARCHIVE, cliArchive } from "./cli-archive.ts";
 import { requestLine } from "./run-request.ts";
 import type { Runtime } from "./runtime.ts";
-import { SandboxProcess, type JavaMounts, type Layout, type Recipe } from "./sandbox-process.ts";
+import { SandboxProcess, type ToolMounts, type Layout, type Recipe } from "./sandbox-process.ts";
+import { readableByAll, shareFile, stageJava, stageKafkaCli, stagePython } from "./stage-tools.ts";
 import { supervise } from "./supervise.ts";
-import { EngineUnavailableError, type Engine, type ExecResult, type ExecSpec, type RunLimits } from "./types.ts";
+import { EngineUnavailableError, type Engine, type EngineTools, type ExecResult, type ExecSpec, type RunLimits } from "./types.ts";
 import { WarmPool } from "./warm-pool.ts";
 
-export interface SandboxEngineOptions {
+/** Java, the Kafka CLI and Python (EngineTools) are readied on the first run that asks for each. */
+export interface SandboxEngineOptions extends EngineTools {
   /** Sandboxes kept started ahead of time (RUN_WARM_POOL). */
   warmPool: number;
   /** Limits the warm sandboxes are started with; a run with other limits starts cold. */
@@ -40,19 +40,7 @@ export interface SandboxEngineOptions {
   slots?: number | undefined;
   /** Use cgroups (v1, or v2 with a delegated subtree) where writable (default true); false forces the fallback limits. */
   cgroups?: boolean;
-  /** Java for runs that need it (ExecSpec.java), readied on the first such run; without it they get none. */
-  labJava?: (() => Promise<LabJava>) | undefined;
-  /** Kafka's command-line tools for `sh` runs (ExecSpec.cli), readied on the first such run. */
-  kafkaCli?: (() => Promise<KafkaCli>) | undefined;
 }
-
-/** Where a run that may start Java finds the Kafka client jars and the lab's Java tools. */
-export const SANDBOX_KAFKA_LIBS = "/opt/kafka/libs";
-export const SANDBOX_LAB_CLASSES = "/opt/offset-lab/classes";
-/** Where an `sh` run finds Kafka's command-line tools: the scripts (on its PATH), their jars and logging setup. */
-export const SANDBOX_KAFKA_BIN = "/opt/kafka/bin";
-export const SANDBOX_KAFKA_CLI_LIBS = "/opt/kafka/cli-libs";
-export const SANDBOX_KAFKA_CONFIG = "/opt/kafka/config";
 
 export class SandboxEngine implements Engine {
   readonly name = "sandbox" as const;
@@ -69,17 +57,16 @@ export class SandboxEngine implements Engine {
   /** One bridge per companion service, in its own socket folder, mounted only into runs that need the service. */
   private readonly serviceBridges = new Map<ServiceName, BrokerBridge>();
   private readonly running = new Set<SandboxProcess>();
-  private readonly labJava: (() => Promise<LabJava>) | undefined;
-  private javaReady: Promise<JavaMounts> | undefined;
-  private readonly kafkaCli: (() => Promise<KafkaCli>) | undefined;
-  private cliReady: Promise<JavaMounts> | undefined;
+  private readonly tools: EngineTools;
+  private javaReady: Promise<ToolMounts> | undefined;
+  private cliReady: Promise<ToolMounts> | undefined;
+  private pythonReady: Promise<ToolMounts> | undefined;
 
   private constructor(layout: Layout, folder: string, options: SandboxEngineOptions) {
     this.layout = layout;
     this.folder = folder;
     this.limits = options.limits;
-    this.labJava = options.labJava;
-    this.kafkaCli = options.kafkaCli;
+    this.tools = options;
     this.cgroups = layout.cgroups !== undefined;
     this.limitsNote = limitsNote(layout);
     this.bridge = new BrokerBridge(layout.bridge);
@@ -163,7 +150,7 @@ export class SandboxEngine implements Engine {
   async exec(spec: ExecSpec): Promise<ExecResult> {
     const startedAt = performance.now();
     await this.bridgeReady;
-    let java: JavaMounts | undefined;
+    let java: ToolMounts | undefined;
     if (spec.java || spec.cli) {
       try {
         java = await this.javaMounts();
@@ -183,12 +170,22 @@ export class SandboxEngine implements Engine {
         spec = { ...spec, env: { ...spec.env, LAB_KAFKA_CLI_UNAVAILABLE: reason } };
       }
     }
+    if (spec.python) {
+      try {
+        const python = await this.pythonMounts();
+        java = { binds: [...(java?.binds ?? []), ...python.binds], env: { ...java?.env, ...python.env } };
+      } catch (error) {
+        const reason = `this runner cannot give its runs Python: ${(error as Error).message}`;
+        console.error(`[runner] ${reason}`);
+        spec = { ...spec, env: { ...spec.env, LAB_PYTHON_UNAVAILABLE: reason } };
+      }
+    }
     const recipe = {
       ...this.recipe(spec.env.LAB_BROKERS ?? "", spec.limits, spec.services ?? [], java),
       ...(spec.folders?.length ? { writable: spec.folders.map((folder): [string, string] => [folder.host, folder.inside]) } : {}),
     };
     // Warm sandboxes reach the brokers only; a run that needs a service or Java starts its own with them mounted.
-    const warm = recipe.services.length === 0 && !recipe.java && !recipe.writable ? this.pool.take(recipe) : undefined;
+    const warm = recipe.services.length === 0 && !recipe.tools && !recipe.writable ? this.pool.take(recipe) : undefined;
     const sandbox = warm ?? new SandboxProcess(this.layout, recipe);
     this.running.add(sandbox);
     try {
@@ -239,18 +236,18 @@ export class SandboxEngine implements Engine {
   }
 
   /** Java for the runs that need it: readied once per engine (a failure is tried again on the next such run). */
-  private javaMounts(): Promise<JavaMounts> {
-    if (!this.labJava) return Promise.reject(new Error("it was started without Java for labs"));
-    const labJava = this.labJava;
+  private javaMounts(): Promise<ToolMounts> {
+    if (!this.tools.labJava) return Promise.reject(new Error("it was started without Java for labs"));
+    const labJava = this.tools.labJava;
     this.javaReady ??= (async () => stageJava(await labJava(), path.join(this.folder, "java"), this.layout.dropRoot))();
     this.javaReady.catch(() => (this.javaReady = undefined));
     return this.javaReady;
   }
 
   /** Kafka's command-line tools for `sh` runs: staged once per engine, like Java. */
-  private cliMounts(): Promise<JavaMounts> {
-    if (!this.kafkaCli) return Promise.reject(new Error("it was started without them"));
-    const kafkaCli = this.kafkaCli;
+  private cliMounts(): Promise<ToolMounts> {
+    if (!this.tools.kafkaCli) return Promise.reject(new Error("it was started without them"));
+    const kafkaCli = this.tools.kafkaCli;
     this.cliReady ??= (async () => {
       const [cli, java] = await Promise.all([kafkaCli(), this.javaMounts()]);
       const folder = path.join(this.folder, "kafka-cli");
@@ -272,7 +269,16 @@ export class SandboxEngine implements Engine {
     return this.cliReady;
   }
 
-  private recipe(brokers: string, limits: RunLimits, services: readonly ServiceName[] = [], java?: JavaMounts): Recipe {
+  /** Python's packages and lab.py for `py` runs: staged once per engine, like Java. */
+  private pythonMounts(): Promise<ToolMounts> {
+    if (!this.tools.python) return Promise.reject(new Error("it was started without Python"));
+    const python = this.tools.python;
+    this.pythonReady ??= (async () => stagePython(await python(), path.join(this.folder, "python"), this.layout.dropRoot))();
+    this.pythonReady.catch(() => (this.pythonReady = undefined));
+    return this.pythonReady;
+  }
+
+  private recipe(brokers: string, limits: RunLimits, services: readonly ServiceName[] = [], java?: ToolMounts): Recipe {
     const ports = brokers
       .split(",")
       .filter(Boolean)
@@ -282,7 +288,7 @@ export class SandboxEngine implements Engine {
       const bridge = this.serviceBridges.get(name);
       return bridge ? [{ name, ports: bridge.ports }] : [];
     });
-    return { brokers, ports, services: reachable, java, limits: { memoryMb: limits.memoryMb, maxProcesses: limits.maxProcesses } };
+    return { brokers, ports, services: reachable, tools: java, limits: { memoryMb: limits.memoryMb, maxProcesses: limits.maxProcesses } };
   }
 }
 
@@ -338,105 +344,4 @@ export function sandboxNode(
   }
   // Mounted outside /tmp, which each sandbox replaces with its own empty tmpfs.
   return { node: `${STAGED_NODE_MOUNT}/bin/node`, nodeDir, nodeMount: STAGED_NODE_MOUNT };
-}
-
-/**
- * What a sandbox needs to run the lab's Java tools. The client jars and the tools' classes are linked (or copied)
- * into the engine's world-readable folder, since the cache they come from may sit under a private home; the JDK's
- * configuration folders outside /usr (Debian: /etc/java-17-openjdk) are mounted where the JDK's links expect
- * them, and a JDK outside /usr at its own path.
- */
-export function stageJava(java: LabJava, folder: string, dropRoot: boolean): JavaMounts {
-  const libs = path.join(folder, "libs");
-  const classes = path.join(folder, "classes");
-  fs.rmSync(folder, { recursive: true, force: true });
-  fs.mkdirSync(libs, { recursive: true });
-  fs.chmodSync(folder, 0o755);
-  fs.chmodSync(libs, 0o755);
-  for (const jar of java.clientJars) shareFile(path.join(java.libs, jar), path.join(libs, jar));
-  copyReadable(java.classes, classes);
-  const binds: [string, string][] = [
-    [libs, SANDBOX_KAFKA_LIBS],
-    [classes, SANDBOX_LAB_CLASSES],
-  ];
-  if (!java.javaHome.startsWith("/usr/")) {
-    if (dropRoot && !readableByAll(java.java)) {
-      throw new Error(
-        `the sandboxes run as nobody, who cannot reach ${java.java}; install Java under /usr or where every user can read it`,
-      );
-    }
-    binds.push([java.javaHome, java.javaHome]);
-  }
-  // A folder nobody can read would stop bwrap from starting at all; the JVM copes without most of them.
-  for (const dir of java.javaLinks) if (!dropRoot || readableByAll(dir)) binds.push([dir, dir]);
-  return { binds, env: { LAB_JAVA: java.java, LAB_JAVA_CLASSPATH: labJavaClasspath(java, SANDBOX_KAFKA_LIBS, SANDBOX_LAB_CLASSES) } };
-}
-
-/**
- * What an `sh` run needs besides Java: the tools' jars (linked, or copied, into the engine's world-readable folder),
- * their scripts and logging setup, all read-only.
- */
-export function stageKafkaCli(cli: KafkaCli, folder: string): JavaMounts {
-  const libs = path.join(folder, "libs");
-  fs.rmSync(folder, { recursive: true, force: true });
-  fs.mkdirSync(libs, { recursive: true });
-  fs.chmodSync(folder, 0o755);
-  fs.chmodSync(libs, 0o755);
-  for (const jar of fs.readdirSync(cli.libs).filter((name) => name.endsWith(".jar")))
-    shareFile(path.join(cli.libs, jar), path.join(libs, jar));
-  const bin = path.join(folder, "bin");
-  const config = path.join(folder, "config");
-  copyReadable(cli.bin, bin, 0o755);
-  copyReadable(cli.config, config);
-  return {
-    binds: [
-      [libs, SANDBOX_KAFKA_CLI_LIBS],
-      [bin, SANDBOX_KAFKA_BIN],
-      [config, SANDBOX_KAFKA_CONFIG],
-    ],
-    env: { LAB_KAFKA_BIN: SANDBOX_KAFKA_BIN, LAB_KAFKA_CLI_LIBS: SANDBOX_KAFKA_CLI_LIBS, LAB_KAFKA_CLI_CONFIG: SANDBOX_KAFKA_CONFIG },
-  };
-}
-
-/** A hard link when the file is readable by all (no copy of the bytes), otherwise a world-readable copy. */
-function shareFile(source: string, target: string): void {
-  try {
-    if ((fs.statSync(source).mode & 0o004) === 0) throw new Error("not readable by all");
-    fs.linkSync(source, target);
-  } catch {
-    fs.rmSync(target, { force: true });
-    fs.copyFileSync(source, target);
-    fs.chmodSync(target, 0o644);
-    // The JVM checks a class-data archive's jars by size and modification time: a copy keeps the original's.
-    const { atime, mtime } = fs.statSync(source);
-    fs.utimesSync(target, atime, mtime);
-  }
-}
-
-/** Copies a folder tree with every folder and file readable by all (files get `mode`). */
-function copyReadable(source: string, target: string, mode = 0o644): void {
-  fs.mkdirSync(target, { recursive: true });
-  for (const entry of fs.readdirSync(source, { withFileTypes: true })) {
-    const from = path.join(source, entry.name);
-    const to = path.join(target, entry.name);
-    if (entry.isDirectory()) copyReadable(from, to, mode);
-    else if (entry.isFile()) {
-      fs.copyFileSync(from, to);
-      fs.chmodSync(to, mode);
-    }
-  }
-  fs.chmodSync(target, 0o755);
-}
-
-/** True when any user can execute `file`: every folder above it is searchable by others, and it is executable. */
-export function readableByAll(file: string): boolean {
-  try {
-    if ((fs.statSync(file).mode & 0o005) !== 0o005) return false;
-    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-      if ((fs.statSync(dir).mode & 0o001) === 0) return false;
-      if (dir === path.dirname(dir)) return true;
-    }
-  } catch {
-    return false;
-  }
 }

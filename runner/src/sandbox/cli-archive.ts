@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { KafkaCli } from "../cluster/local/kafka-cli.ts";
 import { requestLine } from "./run-request.ts";
-import { SandboxProcess, type JavaMounts, type Layout } from "./sandbox-process.ts";
+import { SandboxProcess, type ToolMounts, type Layout } from "./sandbox-process.ts";
 import { supervise } from "./supervise.ts";
 import type { RunLimits } from "./types.ts";
 
@@ -75,7 +75,7 @@ export async function cliArchive(options: {
   layout: Layout;
   cli: KafkaCli;
   /** Java plus the CLI, as runs get them (the archive is only valid for these paths). */
-  mounts: JavaMounts;
+  mounts: ToolMounts;
   java: string;
   /** The engine's own folder (world-readable), where the dump is written. */
   folder: string;
@@ -94,7 +94,7 @@ export async function cliArchive(options: {
     brokers: "",
     ports: [],
     services: [],
-    java: mounts,
+    tools: mounts,
     writable: [[dump, SANDBOX_DUMP_DIR]],
     limits: { memoryMb: limits.memoryMb, maxProcesses: limits.maxProcesses },
   });

@@ -1,10 +1,11 @@
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeDocker, type ContainerIo } from "../cluster/fake-docker.ts";
 import type { KafkaEvent } from "../protocol/index.ts";
-import { DockerEngine, SANDBOX_IMAGE, dockerEngineAvailable } from "./docker-engine.ts";
+import { DOCKER_PYTHON, DockerEngine, SANDBOX_IMAGE, dockerEngineAvailable } from "./docker-engine.ts";
 import { EVENT_PREFIX } from "./output.ts";
 import type { ExecSpec, RunLimits } from "./types.ts";
 import { EngineUnavailableError } from "./types.ts";
@@ -73,6 +74,19 @@ describe("DockerEngine container", () => {
     // Nothing from the runner's own environment leaks in.
     expect(create.Env?.some((entry) => entry.startsWith("PATH="))).toBe(false);
     expect(create.Cmd).toContain("--max-old-space-size=192");
+  });
+
+  it("gives a Python run the interpreter and packages the run image holds", async () => {
+    const { fake, engine } = await setup((_code, io) => io.exit(0));
+    await engine.exec(spec("", { python: true }).spec);
+    const create = fake.calls("POST", /^\/containers\/create$/)[0]!.body as Docker.ContainerCreateOptions;
+    expect(create.Env).toEqual(
+      expect.arrayContaining([`LAB_PYTHON=${DOCKER_PYTHON.LAB_PYTHON}`, `LAB_PYTHON_PATH=${DOCKER_PYTHON.LAB_PYTHON_PATH}`]),
+    );
+    // The image is built to match: every folder on the path is one the Dockerfile fills.
+    const dockerfile = fs.readFileSync(path.resolve(import.meta.dirname, "../../../compose/sandbox.Dockerfile"), "utf8");
+    for (const folder of DOCKER_PYTHON.LAB_PYTHON_PATH.split(":")) expect(dockerfile).toContain(folder);
+    expect(dockerfile).toContain("runner/python/requirements.txt");
   });
 
   it("mounts a host runtime read-only when asked", () => {

@@ -35,6 +35,9 @@ const DOCKER_NO_JAVA =
 const DOCKER_NO_CLI =
   "the Docker engine's run image has no Java and no Kafka CLI (start the runner with RUNNER_ENGINE=sandbox to run shell snippets)";
 
+/** Where compose/sandbox.Dockerfile puts Python's packages and lab.py. */
+export const DOCKER_PYTHON = { LAB_PYTHON: "/usr/bin/python3", LAB_PYTHON_PATH: "/opt/offset/python/lab:/opt/offset/python/site" };
+
 export interface DockerEngineOptions {
   docker?: Docker;
   image?: string;
@@ -142,6 +145,8 @@ export class DockerEngine implements Engine {
     // The run image has no Java: a lab that starts Java (lesson 18's share consumers) stops with this reason.
     if (spec.java) spec = { ...spec, env: { ...spec.env, LAB_JAVA_UNAVAILABLE: DOCKER_NO_JAVA } };
     if (spec.cli) spec = { ...spec, env: { ...spec.env, LAB_KAFKA_CLI_UNAVAILABLE: DOCKER_NO_CLI } };
+    // The run image has Python and the course's packages (compose/sandbox.Dockerfile), at these paths.
+    if (spec.python) spec = { ...spec, env: { ...spec.env, ...DOCKER_PYTHON } };
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer(this.createOptions(spec));

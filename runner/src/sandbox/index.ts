@@ -5,6 +5,7 @@
 import type { Progress } from "../cluster/index.ts";
 import type { KafkaCli } from "../cluster/local/kafka-cli.ts";
 import { labJavaOnce, type LabJava } from "../cluster/local/lab-tools.ts";
+import type { LabPython } from "../cluster/local/python.ts";
 import type { Config } from "../config/index.ts";
 import { SandboxEngine } from "./bwrap-engine.ts";
 import { ProcessEngine } from "./process-engine.ts";
@@ -21,6 +22,8 @@ export interface CreateEngineOptions {
   slots?: number;
   /** Kafka's command-line tools for `sh` runs (kafkaCliOnce); without it they run without them and say so. */
   kafkaCli?: () => Promise<KafkaCli>;
+  /** Python and its packages for `py` runs (pythonOnce); without it they are told Python is not available. */
+  python?: () => Promise<LabPython>;
 }
 
 export async function createEngine(config: Config, progress: Progress = () => {}, options: CreateEngineOptions = {}): Promise<Engine> {
@@ -31,7 +34,7 @@ export async function createEngine(config: Config, progress: Progress = () => {}
   switch (config.RUNNER_ENGINE) {
     case "process":
       progress("Engine: process (learner code is NOT sandboxed; use only on a trusted single-user machine)");
-      return new ProcessEngine(runtime, labJava, options.kafkaCli);
+      return new ProcessEngine(runtime, { labJava, kafkaCli: options.kafkaCli, python: options.python });
     case "sandbox": {
       const engine = await startSandbox(runtime, config, options, labJava);
       progress(`Engine: sandbox (bubblewrap, ${engine.limitsNote})`);
@@ -92,6 +95,7 @@ async function startSandbox(
     slots: options.slots,
     labJava,
     kafkaCli: options.kafkaCli,
+    python: options.python,
   });
   try {
     await engine.probe();

@@ -5,29 +5,23 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import type { KafkaCli } from "../cluster/local/kafka-cli.ts";
-import { labJavaClasspath, type LabJava } from "../cluster/local/lab-tools.ts";
+import { labJavaClasspath } from "../cluster/local/lab-tools.ts";
 import type { Runtime } from "./runtime.ts";
 import { baseEnv, nodeFlags, requestLine } from "./run-request.ts";
 import { supervise } from "./supervise.ts";
 import type { LearnerEndpoint, ServiceName, SharedFolder } from "../services/types.ts";
-import type { Engine, ExecResult, ExecSpec } from "./types.ts";
+import type { Engine, EngineTools, ExecResult, ExecSpec } from "./types.ts";
 
 export class ProcessEngine implements Engine {
   readonly name = "process" as const;
   readonly isolated = false;
   private readonly runtime: Runtime;
-  private readonly labJava: (() => Promise<LabJava>) | undefined;
-  private readonly kafkaCli: (() => Promise<KafkaCli>) | undefined;
+  private readonly tools: EngineTools;
 
-  /**
-   * `labJava` readies Java for runs that need it (ExecSpec.java), `kafkaCli` the Kafka CLI for `sh` runs; they run
-   * both from the host's own paths.
-   */
-  constructor(runtime: Runtime, labJava?: () => Promise<LabJava>, kafkaCli?: () => Promise<KafkaCli>) {
+  /** The tools it readies for runs that ask (Java, the Kafka CLI, Python) run from the host's own paths. */
+  constructor(runtime: Runtime, tools: EngineTools = {}) {
     this.runtime = runtime;
-    this.labJava = labJava;
-    this.kafkaCli = kafkaCli;
+    this.tools = tools;
   }
 
   brokersFor(hostBrokers: readonly string[]): string[] {
@@ -51,6 +45,7 @@ export class ProcessEngine implements Engine {
     const startedAt = performance.now();
     if (spec.java || spec.cli) spec = { ...spec, env: { ...spec.env, ...(await this.javaEnv()) } };
     if (spec.cli) spec = { ...spec, env: { ...spec.env, ...(await this.cliEnv()) } };
+    if (spec.python) spec = { ...spec, env: { ...spec.env, ...(await this.pythonEnv()) } };
     const runsDir = path.join(this.runtime.root, "runs");
     fs.mkdirSync(runsDir, { recursive: true });
     // Inside the runtime folder, so `import "lab"` resolves to runtime/node_modules by walking up.
@@ -80,8 +75,8 @@ export class ProcessEngine implements Engine {
 
   private async cliEnv(): Promise<Record<string, string>> {
     try {
-      if (!this.kafkaCli) throw new Error("it was started without them");
-      const cli = await this.kafkaCli();
+      if (!this.tools.kafkaCli) throw new Error("it was started without them");
+      const cli = await this.tools.kafkaCli();
       return { LAB_KAFKA_BIN: cli.bin, LAB_KAFKA_CLI_LIBS: cli.libs, LAB_KAFKA_CLI_CONFIG: cli.config };
     } catch (error) {
       const reason = `this runner cannot give its runs the Kafka CLI: ${(error as Error).message}`;
@@ -90,10 +85,22 @@ export class ProcessEngine implements Engine {
     }
   }
 
+  private async pythonEnv(): Promise<Record<string, string>> {
+    try {
+      if (!this.tools.python) throw new Error("it was started without Python");
+      const python = await this.tools.python();
+      return { LAB_PYTHON: python.python, LAB_PYTHON_PATH: `${python.lab}:${python.site}` };
+    } catch (error) {
+      const reason = `this runner cannot give its runs Python: ${(error as Error).message}`;
+      console.error(`[runner] ${reason}`);
+      return { LAB_PYTHON_UNAVAILABLE: reason };
+    }
+  }
+
   private async javaEnv(): Promise<Record<string, string>> {
     try {
-      if (!this.labJava) throw new Error("it was started without Java for labs");
-      const java = await this.labJava();
+      if (!this.tools.labJava) throw new Error("it was started without Java for labs");
+      const java = await this.tools.labJava();
       return { LAB_JAVA: java.java, LAB_JAVA_CLASSPATH: labJavaClasspath(java) };
     } catch (error) {
       const reason = `this runner cannot give its runs Java: ${(error as Error).message}`;

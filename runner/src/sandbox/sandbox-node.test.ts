@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readableByAll, sandboxNode } from "./bwrap-engine.ts";
+import { sandboxNode } from "./bwrap-engine.ts";
+import { readableByAll } from "./stage-tools.ts";
 
 const base = fs.mkdtempSync(path.join(os.tmpdir(), "offset-node-test-"));
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));

@@ -51,18 +51,18 @@ export interface Recipe {
    * mounted, so a run whose lesson does not need a service has no way to it at all.
    */
   services: { name: string; ports: number[] }[];
-  /** Java for a run whose lesson needs it; other sandboxes have none of these folders. */
-  java?: JavaMounts | undefined;
+  /** The tools a run asked for (Java, the Kafka CLI, Python); other sandboxes have none of these folders. */
+  tools?: ToolMounts | undefined;
   /** Host folders mounted writable, as [host path, path inside]: only the engine's own preparation runs have any. */
   writable?: [string, string][] | undefined;
   limits: Pick<RunLimits, "memoryMb" | "maxProcesses">;
 }
 
-/** What a sandbox that may start Java gets (see ExecSpec.java). */
-export interface JavaMounts {
+/** What a sandbox gets for the tools its run asked for (see ExecSpec.java, .cli and .python). */
+export interface ToolMounts {
   /** Host folders mounted read-only, each as [host path, path inside]. */
   binds: [string, string][];
-  /** LAB_JAVA and LAB_JAVA_CLASSPATH, as the run sees them. */
+  /** Where the run finds them (LAB_JAVA, LAB_KAFKA_BIN, LAB_PYTHON, …), as the run sees them. */
   env: Record<string, string>;
 }
 
@@ -71,7 +71,7 @@ export function recipeKey(recipe: Recipe): string {
     recipe.brokers,
     recipe.ports,
     recipe.services,
-    recipe.java ?? null,
+    recipe.tools ?? null,
     recipe.writable ?? null,
     recipe.limits.memoryMb,
     recipe.limits.maxProcesses,
@@ -147,7 +147,7 @@ function bwrapArgs(layout: Layout, recipe: Recipe): string[] {
     OFFSET_BRIDGE_DIR: BRIDGE_DIR,
     OFFSET_BRIDGE_PORTS: recipe.ports.join(","),
     OFFSET_SERVICE_PORTS: recipe.services.flatMap(({ name, ports }) => ports.map((port) => `${name}:${port}`)).join(","),
-    ...recipe.java?.env,
+    ...recipe.tools?.env,
   };
   const tmpfsBytes = String(Math.max(16, Math.floor(recipe.limits.memoryMb / 4)) * 1024 * 1024);
   return [
@@ -180,7 +180,7 @@ function bwrapArgs(layout: Layout, recipe: Recipe): string[] {
     "--ro-bind",
     layout.hosts,
     "/etc/hosts",
-    ...(recipe.java?.binds.flatMap(([host, inside]) => ["--ro-bind", host, inside]) ?? []),
+    ...(recipe.tools?.binds.flatMap(([host, inside]) => ["--ro-bind", host, inside]) ?? []),
     ...(recipe.writable?.flatMap(([host, inside]) => ["--bind", host, inside]) ?? []),
     "--proc",
     "/proc",

@@ -1,5 +1,8 @@
 /** The execution-engine contract: how one transpiled snippet runs, whatever isolates it. */
 import type { EndReason, KafkaEvent } from "../protocol/index.ts";
+import type { KafkaCli } from "../cluster/local/kafka-cli.ts";
+import type { LabJava } from "../cluster/local/lab-tools.ts";
+import type { LabPython } from "../cluster/local/python.ts";
 import type { LearnerEndpoint, ServiceName, SharedFolder } from "../services/types.ts";
 
 export type EngineName = "sandbox" | "docker" | "process" | "fake";
@@ -41,6 +44,11 @@ export interface ExecSpec {
    * LAB_KAFKA_CLI_UNAVAILABLE to the reason instead.
    */
   cli?: boolean;
+  /**
+   * The run is a `py` snippet: the engine gives it Python 3 with the course's packages and sets LAB_PYTHON (the
+   * interpreter) and LAB_PYTHON_PATH (lab.py and the packages). An engine that cannot sets LAB_PYTHON_UNAVAILABLE.
+   */
+  python?: boolean;
   /** Aborting kills the run; it then ends with reason "cancelled". */
   signal: AbortSignal;
   onStdout(text: string): void;
@@ -78,4 +86,14 @@ export interface Engine {
 /** The engine cannot run code here; the message says how to enable one. */
 export class EngineUnavailableError extends Error {
   override readonly name = "EngineUnavailableError";
+}
+
+/** What an engine readies on the first run that asks for it; a run whose tool cannot be readied is told why. */
+export interface EngineTools {
+  /** Java and the lab's Java tools, for runs with ExecSpec.java (and `sh` runs). */
+  labJava?: (() => Promise<LabJava>) | undefined;
+  /** Kafka's command-line tools, for `sh` runs. */
+  kafkaCli?: (() => Promise<KafkaCli>) | undefined;
+  /** Python 3 with the course's packages, for `py` runs. */
+  python?: (() => Promise<LabPython>) | undefined;
 }

@@ -1,11 +1,12 @@
 /**
  * Monaco with only what the course needs: the editor core, the TypeScript language (tokens and the language
- * service), shell tokens for the Kafka CLI snippets, and the handful of editor features a learner uses. This module is the editor chunk; nothing on the
+ * service), shell and Python tokens for the CLI and Python snippets, and the handful of editor features a learner uses. This module is the editor chunk; nothing on the
  * page imports it until the learner interacts with a snippet.
  */
 import * as monaco from "monaco-editor/editor";
 import "monaco-editor/languages/definitions/typescript/register";
 import "monaco-editor/languages/definitions/shell/register";
+import "monaco-editor/languages/definitions/python/register";
 import { typescriptDefaults } from "monaco-editor/languages/features/typescript/register";
 import "monaco-editor/features/codicon/register";
 import "monaco-editor/features/bracketMatching/register";

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Progress } from "../types.ts";
 import { ensureMavenJars, kafkaVersion, pomPath } from "./jars.ts";
+import { sharedOnce } from "./once.ts";
 
 export const cliPomPath = path.join(path.dirname(pomPath), "cli", "pom.xml");
 
@@ -124,21 +125,9 @@ export function writeCliScripts(bin: string, config: string): void {
   for (const tool of CLI_TOOLS) writeIfChanged(path.join(bin, tool.script), toolScript(tool), 0o755);
 }
 
-/**
- * `ensureKafkaCli`, done once and shared; a failure is not kept, so the next `sh` run tries again. Every caller
- * waiting for the first fetch hears its progress lines.
- */
+/** `ensureKafkaCli`, done once and shared (see sharedOnce): the next `sh` run tries again after a failure. */
 export function kafkaCliOnce(home: string): (progress?: Progress) => Promise<KafkaCli> {
-  let pending: Promise<KafkaCli> | undefined;
-  const listeners = new Set<Progress>();
-  return (progress) => {
-    if (progress) listeners.add(progress);
-    pending ??= ensureKafkaCli(home, (line) => listeners.forEach((listener) => listener(line)));
-    pending.catch(() => (pending = undefined));
-    const settle = () => progress && listeners.delete(progress);
-    pending.then(settle, settle);
-    return pending;
-  };
+  return sharedOnce((progress) => ensureKafkaCli(home, progress));
 }
 
 /** The tools warn on stderr and stay quiet otherwise, like the distribution's config/tools-log4j2.yaml. */

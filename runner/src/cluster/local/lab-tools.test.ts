@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SANDBOX_KAFKA_LIBS, SANDBOX_LAB_CLASSES, stageJava } from "../../sandbox/bwrap-engine.ts";
+import { SANDBOX_KAFKA_LIBS, SANDBOX_LAB_CLASSES, stageJava } from "../../sandbox/stage-tools.ts";
 import { kafkaVersion } from "./jars.ts";
 import { labJavaClasspath, labPomPath, linkedFolders, type LabJava } from "./lab-tools.ts";
 

@@ -10,6 +10,7 @@ import path from "node:path";
 import type { Progress } from "../types.ts";
 import { ensureMavenJars, kafkaVersion, pomPath, requireJava } from "./jars.ts";
 import { compileJava } from "./plugin.ts";
+import { sharedOnce } from "./once.ts";
 
 export const labToolsSourceRoot = path.join(path.dirname(pomPath), "lab");
 /** The lab's jars: kafka-streams and its dependencies (kafka-clients, its compression codecs, slf4j's API). */
@@ -80,12 +81,8 @@ export async function ensureLabJava(home: string): Promise<LabJava> {
 
 /** `ensureLabJava`, done once and shared; a failure is not kept, so the next run tries again. */
 export function labJavaOnce(home: string): () => Promise<LabJava> {
-  let pending: Promise<LabJava> | undefined;
-  return () => {
-    pending ??= ensureLabJava(home);
-    pending.catch(() => (pending = undefined));
-    return pending;
-  };
+  const once = sharedOnce(() => ensureLabJava(home));
+  return () => once();
 }
 
 /** The first executable `command` on PATH; throws when there is none. */
