@@ -9,7 +9,16 @@ import { clientConfig } from "./client-config.ts";
 import { sendRaw } from "./raw-request.ts";
 
 export type { Quorum, QuorumReplica } from "./quorum.ts";
-export { amqpUrl, connectWorker, zkKafka, zkKafkaConfig, zookeeperConnect, type ConnectAnswer, type ConnectWorker } from "./services.ts";
+export {
+  amqpUrl,
+  connectWorker,
+  postgresUrl,
+  zkKafka,
+  zkKafkaConfig,
+  zookeeperConnect,
+  type ConnectAnswer,
+  type ConnectWorker,
+} from "./services.ts";
 export { runShell } from "./shell.ts";
 export { runPython } from "./python.ts";
 export {

@@ -12,7 +12,7 @@ function required(name: string, service: string): string {
   const value = env[name];
   if (!value) {
     throw new Error(
-      `${service} is not open to this run. Only the lessons that use it reach it (lesson 12 for ZooKeeper-mode Kafka, lesson 14 for Kafka Connect, lesson 18 for RabbitMQ): run this code from that lesson's page.`,
+      `${service} is not open to this run. Only the lessons that use it reach it (lesson 12 for ZooKeeper-mode Kafka, lesson 14 for Kafka Connect, lesson 17 for PostgreSQL, lesson 18 for RabbitMQ), and only where the course runs it (a Docker-hosted course has no Kafka Connect or PostgreSQL yet): run this code from that lesson's page.`,
     );
   }
   return value;
@@ -40,6 +40,14 @@ export function zookeeperConnect(): string {
 /** The session's RabbitMQ URL (its own virtual host and login), for amqplib: `amqp.connect(amqpUrl())`. */
 export function amqpUrl(): string {
   return required("LAB_AMQP_URL", "RabbitMQ");
+}
+
+/**
+ * The session's PostgreSQL URL (its own database and login), for pg: `new pg.Client(postgresUrl())`. In a class
+ * every session has a database of its own and may connect to no other.
+ */
+export function postgresUrl(): string {
+  return required("LAB_PG_URL", "PostgreSQL");
 }
 
 /** One answer of the Connect worker's REST API: the HTTP status and the parsed JSON body. */

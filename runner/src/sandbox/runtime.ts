@@ -1,6 +1,6 @@
 /**
  * The read-only folder every run sees as its `node_modules`: kafkajs (copied), the clients of the companion
- * services (amqplib for RabbitMQ, node-zookeeper-client for ZooKeeper; each bundled into one file with its
+ * services (amqplib for RabbitMQ, node-zookeeper-client for ZooKeeper, pg for PostgreSQL; each bundled into one file with its
  * dependencies) and `lab` (bundled from runner/src/lab). Built once per content hash under OFFSET_HOME/runtime,
  * so engines can mount it as is.
  */
@@ -16,7 +16,7 @@ const bridgeSource = path.resolve(import.meta.dirname, "bridge.mjs");
 const require = createRequire(import.meta.url);
 
 /** Client libraries a snippet may import besides kafkajs and lab. */
-export const SERVICE_CLIENTS = ["amqplib", "node-zookeeper-client"] as const;
+export const SERVICE_CLIENTS = ["amqplib", "node-zookeeper-client", "pg"] as const;
 
 /** The version of installed package `pkg`, from the package.json above its entry point (some do not export it). */
 function versionOf(pkg: string): string {
@@ -87,6 +87,8 @@ export async function prepareRuntime(home: string): Promise<Runtime> {
       format: "cjs",
       platform: "node",
       target: "node22",
+      // pg loads its optional native binding only when asked for (pg.native); the pure-JavaScript client is used.
+      external: ["pg-native"],
       logLevel: "silent",
     });
     fs.writeFileSync(

@@ -476,6 +476,8 @@ export function insideAddresses(ports: ServicePorts): Record<ServiceName, Servic
     connect: {},
     // The TLS listener is the local cluster's (the Docker cluster has none yet): nothing to reach.
     security: {},
+    // PostgreSQL runs beside a local cluster only (no compose file for it yet): Docker runs have no way to it.
+    postgres: {},
   };
 }
 

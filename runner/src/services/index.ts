@@ -18,6 +18,7 @@ import { DockerZkKafka, dockerRabbitMq } from "./docker.ts";
 import { ManagementApi } from "./rabbitmq/admin.ts";
 import { ADMIN_USER, SESSION_LIMITS, adminPassword, amqpUrl, sessionLogin } from "./rabbitmq/config.ts";
 import { RabbitMqService } from "./rabbitmq/index.ts";
+import { PostgresService } from "./postgres/index.ts";
 import { ConnectService } from "./connect/index.ts";
 import { SecurityService } from "./security/index.ts";
 import { SERVICE_USE, ServiceError, type Progress, type Service, type ServiceName, type SharedFolder } from "./types.ts";
@@ -59,6 +60,7 @@ export function createServices(
       limits: config.limits,
     }),
     new RabbitMqService({ runDir: path.join(dir, "rabbitmq"), ports, classroom, secret: rabbitSecret }),
+    new PostgresService({ runDir: path.join(dir, "postgres"), ports, classroom, secret: rabbitSecret }),
     new ConnectService({
       home: config.OFFSET_HOME,
       runDir: path.join(dir, "connect"),

@@ -20,6 +20,8 @@ export interface ServicePorts {
   connectGate: number;
   /** The security gate, where lesson 21's runs create SCRAM users and ACLs (runner/src/services/security). */
   securityGate: number;
+  /** PostgreSQL (lesson 17's sink): learners log in to their own database only (pg_hba.conf `sameuser`). */
+  postgres: number;
 }
 
 export function servicePorts(base: number): ServicePorts {
@@ -35,6 +37,7 @@ export function servicePorts(base: number): ServicePorts {
     connectRest: base + 20,
     connectGate: base + 21,
     securityGate: base + 22,
+    postgres: base + 30,
   };
 }
 
@@ -53,5 +56,6 @@ export function allServicePorts(base: number): number[] {
     p.connectRest,
     p.connectGate,
     p.securityGate,
+    p.postgres,
   ];
 }

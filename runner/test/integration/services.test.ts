@@ -22,7 +22,7 @@ const probePorts = `
   import net from "node:net";
   import fs from "node:fs";
   console.log("mounted: " + (fs.existsSync("/run/offset-services") ? fs.readdirSync("/run/offset-services").join(",") : "none"));
-  for (const port of ${JSON.stringify([ports.zookeeper, ...ports.zkBrokers, ...ports.zkLearner, ports.amqp, ports.rabbitManagement, ports.rabbitStream, ports.rabbitDist, ports.epmd, ports.connectRest, ports.connectGate, ports.securityGate])}) {
+  for (const port of ${JSON.stringify([ports.zookeeper, ...ports.zkBrokers, ...ports.zkLearner, ports.amqp, ports.rabbitManagement, ports.rabbitStream, ports.rabbitDist, ports.epmd, ports.connectRest, ports.connectGate, ports.securityGate, ports.postgres])}) {
     const open = await new Promise((resolve) => {
       const socket = net.connect(port, "127.0.0.1");
       socket.once("connect", () => { socket.destroy(); resolve(true); });
@@ -35,7 +35,7 @@ const probePorts = `
 describe("companion services", () => {
   it("are listed by /api/health, and opening a lesson starts what it needs", async () => {
     const health = healthSchema.parse(await (await fetch(`${base}/api/health`)).json());
-    expect(health.services.map((s) => s.name).sort()).toEqual(["connect", "rabbitmq", "security", "zk-kafka"]);
+    expect(health.services.map((s) => s.name).sort()).toEqual(["connect", "postgres", "rabbitmq", "security", "zk-kafka"]);
     const warm = await fetch(`${base}/api/services/warm`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -161,7 +161,7 @@ describe("companion services", () => {
       expect(run.end?.reason, run.stderr).toBe("ok");
       expect(run.stdout).toContain("mounted: none");
       expect(run.stdout).not.toMatch(/ open$/m);
-      expect(run.stdout.match(/ refused$/gm)).toHaveLength(15);
+      expect(run.stdout.match(/ refused$/gm)).toHaveLength(16);
     }
   });
 
@@ -177,6 +177,28 @@ describe("companion services", () => {
     expect(idle.end?.reason, idle.stderr).toBe("ok");
     expect(idle.stdout).toContain("mounted: none");
   });
+
+  it(
+    "a lesson-17 run that uses PostgreSQL reaches its port only, logged in to a database of the session's own",
+    async () => {
+      const uses = `
+        import pg from "pg";
+        import { postgresUrl } from "lab";
+        const db = new pg.Client(postgresUrl());
+        await db.connect();
+        const { rows } = await db.query("select current_user as who, current_database() as db");
+        console.log("as " + rows[0].who + " in " + rows[0].db);
+        await db.end();
+      `;
+      const run = await collectRun(base, { lang: "ts", code: uses + probePorts, lesson: "pipelines" }, alice);
+      expect(run.end?.reason, run.stderr).toBe("ok");
+      expect(run.stdout).toContain("mounted: postgres");
+      expect(run.stdout).toMatch(/^as (s-[0-9a-f]+) in \1$/m);
+      expect(run.stdout.match(/ open$/gm)).toEqual([` open`]);
+      expect(run.stdout).toContain(`${ports.postgres} open`);
+    },
+    START_MS,
+  );
 
   it(
     "a lesson-14 run that uses Kafka Connect reaches the gate only, not the worker, with its own folder mounted",

@@ -1,4 +1,5 @@
-import { freshTopic, groupId, kafka } from "lab";
+import pg from "pg";
+import { freshTopic, groupId, kafka, postgresUrl } from "lab";
 
 // Order snapshots: each carries the order id and a version that grows with every change.
 const orders = await freshTopic("order-snapshots", { partitions: 3 });
@@ -15,15 +16,24 @@ const snapshots = [
 await producer.send({ topic: orders, messages: snapshots.map((s) => ({ key: s.id, value: JSON.stringify(s) })) });
 await producer.disconnect();
 
-type Row = { id: string; version: number; status: string };
-// Two stand-ins for a table in PostgreSQL, one written each way.
-const appendOnly: Row[] = []; // INSERT INTO orders VALUES (...)
-const upserted = new Map<string, Row>(); // INSERT ... ON CONFLICT (id) DO UPDATE ... WHERE orders.version < EXCLUDED.version
+// Your own database on the course's PostgreSQL. Two tables, one written each way.
+const db = new pg.Client(postgresUrl());
+await db.connect();
+await db.query("DROP TABLE IF EXISTS orders_log, orders");
+await db.query("CREATE TABLE orders_log (id text, version int, status text)"); // plain INSERT, no key
+await db.query("CREATE TABLE orders (id text PRIMARY KEY, version int NOT NULL, status text NOT NULL)");
 
-function write(row: Row): void {
-  appendOnly.push(row);
-  const current = upserted.get(row.id);
-  if (!current || current.version < row.version) upserted.set(row.id, row); // older or repeated versions change nothing
+type Row = { id: string; version: number; status: string };
+async function write(row: Row): Promise<void> {
+  await db.query("INSERT INTO orders_log VALUES ($1, $2, $3)", [row.id, row.version, row.status]);
+  const upsert = await db.query(
+    `INSERT INTO orders (id, version, status) VALUES ($1, $2, $3)
+     ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status
+     WHERE orders.version < EXCLUDED.version`,
+    [row.id, row.version, row.status],
+  );
+  // rowCount is 0 when the WHERE clause kept the row as it was: a repeat, or a version older than the row's.
+  if (upsert.rowCount === 0) console.log(`  upsert skipped ${row.id} v${row.version} (the row already has it or newer)`);
 }
 
 /** One run of the sink. `crashBeforeCommit` ends it without committing, as a crash would. */
@@ -37,7 +47,7 @@ async function runSink(crashBeforeCommit: boolean): Promise<void> {
     void sink.run({
       autoCommit: !crashBeforeCommit,
       eachMessage: async ({ message }) => {
-        write(JSON.parse(String(message.value)) as Row);
+        await write(JSON.parse(String(message.value)) as Row);
         if (++seen === snapshots.length) {
           clearTimeout(timer);
           resolve();
@@ -54,6 +64,9 @@ async function runSink(crashBeforeCommit: boolean): Promise<void> {
 await runSink(true);
 await runSink(false); // at-least-once: the same five records arrive again
 
-console.log(`plain INSERT: ${appendOnly.length} rows (duplicates and stale versions)`);
-console.log(`upsert by id and version: ${upserted.size} rows`);
-for (const row of [...upserted.values()].sort((a, b) => a.id.localeCompare(b.id))) console.log(`  ${row.id} v${row.version} ${row.status}`);
+const log = await db.query("SELECT count(*)::int AS n FROM orders_log");
+console.log(`plain INSERT: ${log.rows[0].n} rows (duplicates and stale versions)`);
+const table = await db.query<Row>("SELECT id, version, status FROM orders ORDER BY id");
+console.log(`upsert by id and version: ${table.rowCount} rows`);
+for (const row of table.rows) console.log(`  ${row.id} v${row.version} ${row.status}`);
+await db.end();
