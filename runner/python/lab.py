@@ -15,6 +15,7 @@
 - ``lab.fresh_topic(name, partitions=3, replication_factor=-1, configs=None)``: deletes the topic if it exists,
   creates it again, waits until every partition has a leader, and returns its full name.
 - ``lab.report(msg)``: shows an acknowledged record in the page's cluster view (call it from a delivery callback).
+- ``lab.postgres_url()``: this session's own PostgreSQL database, for psycopg (in the lessons that use it).
 """
 
 import json
@@ -80,6 +81,20 @@ def kafka_python_config(**kwargs):
         )
     base.update(kwargs)
     return base
+
+
+def postgres_url():
+    """This session's PostgreSQL URL (its own database and login), for psycopg: ``psycopg.connect(lab.postgres_url())``.
+
+    Only the lessons that use PostgreSQL (lesson 17) reach it; in a class every session has a database of its own.
+    """
+    url = os.environ.get("LAB_PG_URL")
+    if not url:
+        raise RuntimeError(
+            "PostgreSQL is not open to this run. Only the lessons that use it reach it (lesson 17), and only where "
+            "the course runs it (a Docker-hosted course has no PostgreSQL yet): run this code from that lesson's page."
+        )
+    return url
 
 
 def report(msg):

@@ -24,7 +24,7 @@ export const SERVICE_USE: Readonly<Record<ServiceName, RegExp>> = {
     /\b(zkKafka|zkKafkaConfig|zookeeperConnect|LAB_ZK_KAFKA_BROKERS|LAB_ZOOKEEPER)\b|["']node-zookeeper-client["']|\bstopBroker\(\s*["']zk-kafka["']/,
   rabbitmq: /\b(amqpUrl|LAB_AMQP_URL)\b|["']amqplib["']/,
   connect: /\b(connectWorker|LAB_CONNECT_URL|LAB_CONNECT_FILES|LAB_CONNECT_WORKER_FILES)\b/,
-  postgres: /\b(postgresUrl|LAB_PG_URL)\b|["']pg["']/,
+  postgres: /\b(postgresUrl|postgres_url|LAB_PG_URL)\b|["']pg["']|\bpsycopg\b/,
   security: /\b(tlsBrokers|courseCa|scramUser|scramUsers|deleteScramUser|addAcl|removeAcl|LAB_TLS_BROKERS|LAB_TLS_CA|LAB_SECURITY_URL)\b/,
 };
 

@@ -13,16 +13,19 @@ const asSession = (id: string) => ({ headers: { cookie: `offset_session=${id}` }
 
 describe("Python snippets", () => {
   it(
-    "imports confluent_kafka and kafka-python and ends ok",
+    "imports confluent_kafka, kafka-python and psycopg and ends ok",
     async () => {
       const code = [
         "from importlib.metadata import version",
-        "import confluent_kafka, kafka",
+        "import confluent_kafka, kafka, psycopg",
         'print("confluent-kafka", version("confluent-kafka"), "librdkafka", confluent_kafka.libversion()[0], "kafka-python", kafka.__version__)',
+        'print("psycopg", psycopg.__version__, psycopg.pq.__impl__, "libpq", psycopg.pq.version())',
       ].join("\n");
       const run = await collectRun(base, { code, lang: "py" });
       expect(run.status).toBe(200);
       expect(run.stdout, run.stderr).toMatch(/^confluent-kafka 2\.16\.1 librdkafka 2\.16\.\d+ kafka-python 3\.0\.12$/m);
+      // The binary build, with its own libpq: the sandbox needs nothing of the system's.
+      expect(run.stdout).toMatch(/^psycopg 3\.3\.9 binary libpq \d+$/m);
       expect(run.end).toMatchObject({ reason: "ok", exitCode: 0 });
     },
     FIRST_RUN_MS,

@@ -1,6 +1,7 @@
 import json
 
 import lab
+import psycopg
 from confluent_kafka import Consumer, KafkaException, Producer
 
 # The same order snapshots as upsert-sink.ts, written from Python.
@@ -31,15 +32,15 @@ left = producer.flush(10)  # produce() only queues; flush() waits for the acknow
 print(f"producer: {len(snapshots) - left} snapshots acknowledged by all in-sync replicas")
 print("partitions: " + ", ".join(f"{key} -> {landed[key]}" for key in sorted(landed)))
 
-# A stand-in for the table, written with the same idempotent rule as the upsert in upsert-sink.ts.
-table = {}
-
-
-def upsert(row):
-    current = table.get(row["id"])
-    if current is None or current["version"] < row["version"]:
-        table[row["id"]] = row
-
+# The same table as upsert-sink.ts, in your own database, written with the same idempotent upsert.
+db = psycopg.connect(lab.postgres_url(), autocommit=True)
+db.execute("DROP TABLE IF EXISTS orders_py")
+db.execute("CREATE TABLE orders_py (id text PRIMARY KEY, version int NOT NULL, status text NOT NULL)")
+UPSERT = """
+    INSERT INTO orders_py (id, version, status) VALUES (%(id)s, %(version)s, %(status)s)
+    ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status
+    WHERE orders_py.version < EXCLUDED.version
+"""
 
 consumer = Consumer(
     lab.config(
@@ -59,7 +60,7 @@ try:
             raise TimeoutError("no snapshot arrived within 10 seconds")
         if msg.error():
             raise KafkaException(msg.error())  # a real problem: do not skip it
-        upsert(json.loads(msg.value()))
+        db.execute(UPSERT, json.loads(msg.value()))
         # Synchronous commit of this record's offset + 1, so a crash from here re-reads nothing already written.
         consumer.commit(message=msg, asynchronous=False)
         written += 1
@@ -69,6 +70,8 @@ finally:
 
 total = sum(tp.offset for tp in committed if tp.offset >= 0)
 print(f"sink: {written} snapshots upserted, committed offsets add up to {total}")
-print(f"table: {len(table)} rows")
-for row in sorted(table.values(), key=lambda r: r["id"]):
-    print(f"  {row['id']} v{row['version']} {row['status']}")
+rows = db.execute("SELECT id, version, status FROM orders_py ORDER BY id").fetchall()
+print(f"table orders_py: {len(rows)} rows")
+for order_id, version, status in rows:
+    print(f"  {order_id} v{version} {status}")
+db.close()

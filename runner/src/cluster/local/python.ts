@@ -43,7 +43,7 @@ export async function ensurePython(home: string, progress: Progress = () => {}, 
     .split("\n")
     .map((line) => line.replace(/#.*/, "").trim())
     .filter(Boolean);
-  progress(`Installing the Python clients from PyPI (first start only, about 22 MB): ${pins.join(", ")}…`);
+  progress(`Installing the Python clients from PyPI (first start only, about 35 MB): ${pins.join(", ")}…`);
   const partial = `${site}.${process.pid}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(site), { recursive: true });
