@@ -60,7 +60,7 @@ export const configSchema = z.object({
   RUNNER_ENGINE: z.enum(["auto", "sandbox", "docker", "process"]).default("auto"),
   /** Wall-clock limit for one run, in milliseconds. */
   RUN_TIMEOUT_MS: positiveInt.default(30_000),
-  /** Wall clock for one `sh` run, in milliseconds: each Kafka tool it starts is a JVM; never below RUN_TIMEOUT_MS. */
+  /** Wall clock for one `sh` run, or one of a lesson that starts Java, in milliseconds (JVMs start slowly); never below RUN_TIMEOUT_MS. */
   RUN_CLI_TIMEOUT_MS: positiveInt.default(90_000),
   /** Output limit for one run (stdout plus stderr), in bytes. */
   RUN_OUTPUT_LIMIT_BYTES: positiveInt.default(1024 * 1024),

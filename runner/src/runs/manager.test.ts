@@ -42,11 +42,27 @@ describe("RunManager with a fake engine", () => {
       labSession: (session) => `s-${session}`,
       exerciseCheck: () => Promise.resolve(undefined),
       lessonJava: (lesson) => lesson === "kafka-vs-rabbitmq",
+      cliLimits: { memoryMb: 512, timeoutMs: 90_000 },
     });
     await drain(runs.create({ code: "1", lang: "ts", lesson: "kafka-vs-rabbitmq" }, "a").events);
     await drain(runs.create({ code: "2", lang: "ts", lesson: "consumers" }, "a").events);
     await drain(runs.create({ code: "3", lang: "ts" }, "a").events);
     expect(engine.calls.map((spec) => spec.java)).toEqual([true, undefined, undefined]);
+    // A JVM starts slowly on a busy server: those runs get the CLI's wall clock, but not its memory.
+    expect(engine.calls.map((spec) => [spec.limits.timeoutMs, spec.limits.memoryMb])).toEqual([
+      [90_000, 64],
+      [1_000, 64],
+      [1_000, 64],
+    ]);
+  });
+
+  it("gives Python only to py runs", async () => {
+    const engine = new FakeEngine();
+    const runs = manager(engine);
+    await drain(runs.create({ code: "print(1)", lang: "py" }, "a").events);
+    await drain(runs.create({ code: "1", lang: "ts" }, "a").events);
+    expect(engine.calls.map((spec) => spec.python)).toEqual([true, undefined]);
+    expect(engine.calls[0]?.code).toContain('runPython("print(1)")');
   });
 
   it("reports a transpile error as an ended run without calling the engine", async () => {

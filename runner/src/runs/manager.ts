@@ -226,6 +226,7 @@ export class RunManager {
   ): Promise<ExecResult & { stdout: string }> {
     const transpiled = await transpile(source, lang);
     const shell = lang === "sh";
+    const jvm = shell || Boolean(context.lesson && this.options.lessonJava?.(context.lesson));
     if (!transpiled.ok) {
       events.push({ event: "stderr", data: { text: `${transpiled.message}\n` } });
       return { exitCode: null, reason: "error", durationMs: 0, stdout: "" };
@@ -257,10 +258,11 @@ export class RunManager {
       },
       ...(prepared ? { services: prepared.services } : {}),
       ...(prepared?.folders?.length ? { folders: prepared.folders } : {}),
-      ...(shell || (context.lesson && this.options.lessonJava?.(context.lesson)) ? { java: true } : {}),
+      ...(jvm ? { java: true } : {}),
       ...(shell ? { cli: true } : {}),
       ...(lang === "py" ? { python: true } : {}),
-      limits: shell ? this.cliLimits() : this.options.limits,
+      // A JVM's start is slow on a busy class server: runs that may start one get the CLI's wall clock too.
+      limits: shell ? this.cliLimits() : jvm ? { ...this.options.limits, timeoutMs: this.cliLimits().timeoutMs } : this.options.limits,
       signal,
       onStdout: (text) => (quiet ? (stdout += text) : events.push({ event: "stdout", data: { text } })),
       onStderr: (text) => (quiet ? (stdout += text) : events.push({ event: "stderr", data: { text } })),

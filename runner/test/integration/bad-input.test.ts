@@ -34,7 +34,7 @@ describe("bad input", () => {
   it("unknown language → 400", async () => {
     const response = await post(JSON.stringify({ code: "print(1)", lang: "python" }));
     expect(response.status).toBe(400);
-    expect(await errorOf(response)).toMatch(/use "ts" \(TypeScript\) or "sh"/);
+    expect(await errorOf(response)).toMatch(/use "ts" \(TypeScript\), "sh" \(.*\) or "py" \(Python 3\)/);
   });
 
   it("code over 64 KB → 413", async () => {
