@@ -12,6 +12,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { postgresDataRoot } from "../runner/src/services/postgres/index.ts";
+import { servicePorts } from "../runner/src/services/ports.ts";
 import { checkLessons } from "./check-lessons.ts";
 import { describeTaken, kafkaJvms, kafkaPorts, processesMarkedBy, servicePortUses, takenPorts } from "./ports.ts";
 
@@ -146,12 +148,16 @@ function freshTestCluster(): void {
   fs.rmSync(path.join(home, `cluster-${TEST_KAFKA_PORT}`), { recursive: true, force: true });
   // The services' data too (queues, ZooKeeper-mode topics), unless an interrupted run's processes still use it:
   // the course's start stops those first (their owner is gone), and the next run starts clean.
-  if (!leftoverServices().length) fs.rmSync(testServicesDir, { recursive: true, force: true });
+  if (!leftoverServices().length) {
+    fs.rmSync(testServicesDir, { recursive: true, force: true });
+    // PostgreSQL keeps its data outside the services folder (its own user must reach it).
+    fs.rmSync(postgresDataRoot(servicePorts(TEST_SERVICES_PORT).postgres), { recursive: true, force: true });
+  }
 }
 
 async function main(): Promise<void> {
   step(
-    `Test ports free on 127.0.0.1 (${TEST_PORT}; Kafka ${TEST_KAFKA_PORT}…${TEST_KAFKA_PORT + 2}, +100, +200, +300; services ${TEST_SERVICES_PORT}…${TEST_SERVICES_PORT + 22})`,
+    `Test ports free on 127.0.0.1 (${TEST_PORT}; Kafka ${TEST_KAFKA_PORT}…${TEST_KAFKA_PORT + 2}, +100, +200, +300; services ${TEST_SERVICES_PORT}…${TEST_SERVICES_PORT + 30})`,
   );
   await requireFreePorts();
   console.log("All free.");

@@ -121,6 +121,8 @@ describe("the postgres service", () => {
     const pid = service.pids()[0]!;
     const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
     console.log(`[postgres] postmaster VmRSS ${(rss / 1024).toFixed(0)} MiB`);
+    // Its data is outside the run folder, so its environment names the folder: leftover checks find it by that.
+    expect(fs.readFileSync(`/proc/${pid}/environ`, "utf8")).toContain(`OFFSET_SERVICE_RUN_DIR=${runDir}`);
     await service.stop(() => {});
     expect(service.pids()).toEqual([]);
     expect(fs.existsSync(`/proc/${pid}`)).toBe(false);

@@ -38,6 +38,14 @@ export const STATEMENT_TIMEOUT = "15s";
 const SINGLE_NAME = "learner";
 const SESSION_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/**
+ * Where the server keeps its data and socket: outside OFFSET_HOME, which may sit in a home folder the `postgres`
+ * user cannot enter. One folder per port, so two courses (or the test course beside one) never share it.
+ */
+export function postgresDataRoot(port: number): string {
+  return path.join(os.tmpdir(), `offset-postgres-${port}`);
+}
+
 /** The newest PostgreSQL under `root` (Debian keeps one folder per major version), or undefined. */
 export function findPostgres(root = INSTALL_ROOT): { version: string; bin: string } | undefined {
   if (!fs.existsSync(root)) return undefined;
@@ -125,7 +133,7 @@ export class PostgresService implements Service {
     this.title = `PostgreSQL ${this.found?.version ?? ""}`.trim();
     this.ports = [options.ports.postgres];
     this.address = `127.0.0.1:${options.ports.postgres}`;
-    this.dataRoot = path.join(os.tmpdir(), `offset-postgres-${options.ports.postgres}`);
+    this.dataRoot = postgresDataRoot(options.ports.postgres);
     // PostgreSQL refuses to run as root: a root runner starts it as Debian's `postgres` user.
     this.user = process.getuid?.() === 0 ? postgresUser() : undefined;
     this.server = this.found
@@ -134,6 +142,8 @@ export class PostgresService implements Service {
           command: path.join(this.found.bin, "postgres"),
           args: serverArgs(this.dataDir, this.socketDir, options.ports.postgres),
           needles: [this.dataDir],
+          // Its data lives outside the run folder: this marks the process as the service's for leftover checks.
+          env: { OFFSET_SERVICE_RUN_DIR: options.runDir },
           // SIGINT is PostgreSQL's fast shutdown: sessions are ended, the server stops within a second.
           stopSignal: "SIGINT",
           graceMs: 20_000,
