@@ -16,5 +16,5 @@ def on_delivery(err, msg):
 
 
 producer.produce(topic, key="learner-1", value="hello, Kafka", on_delivery=on_delivery)
-# produce() only queues the record; flush() sends it and waits for the answer.
+# produce() only queues the record (librdkafka's threads send it); flush() waits for the broker's answer.
 producer.flush(10)

@@ -28,7 +28,7 @@ def on_delivery(err, msg):
 
 for snapshot in snapshots:
     producer.produce(orders, key=snapshot["id"], value=json.dumps(snapshot), on_delivery=on_delivery)
-left = producer.flush(10)  # produce() only queues; flush() waits for the acknowledgements
+left = producer.flush(10)  # produce() only queues; flush() waits for every acknowledgement
 print(f"producer: {len(snapshots) - left} snapshots acknowledged by all in-sync replicas")
 print("partitions: " + ", ".join(f"{key} -> {landed[key]}" for key in sorted(landed)))
 
